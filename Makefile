@@ -1,0 +1,48 @@
+# Everything a fresh clone needs, with only python3 on the machine.
+PYTHON ?= python3
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+# Local development: debug pages, local secret key, SQLite unless DATABASE_URL is set.
+export DJANGO_DEBUG ?= 1
+
+.PHONY: run test setup lint bench superuser clean
+
+run: setup
+	@if [ -n "$$DJANGO_SUPERUSER_USERNAME" ]; then \
+		$(BIN)/python manage.py createsuperuser --noinput || true; fi
+	@echo ""
+	@echo "Briefings:  http://127.0.0.1:$(PORT)/"
+	@echo "Admin:      http://127.0.0.1:$(PORT)/admin/"
+	@echo "Log in with an account made by 'make superuser' (asks for a name and password),"
+	@echo "or start with DJANGO_SUPERUSER_USERNAME, DJANGO_SUPERUSER_EMAIL and"
+	@echo "DJANGO_SUPERUSER_PASSWORD set to have 'make run' create it."
+	@echo ""
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+setup: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+
+superuser: setup
+	$(BIN)/python manage.py createsuperuser
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media staticfiles

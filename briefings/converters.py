@@ -1,0 +1,15 @@
+class TagSlugsConverter:
+    """One or more tag slugs joined by "+", as in /tags/border-talks+sco/.
+
+    Tag slugs keep non-Latin letters ("भारत", "中国"), which Django's <slug:>
+    converter rejects, so this accepts any path segment and the view answers
+    404 for slugs that name no tag.
+    """
+
+    regex = r"[^/]+"
+
+    def to_python(self, value):
+        return value.split("+")
+
+    def to_url(self, value):
+        return "+".join(value)

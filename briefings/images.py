@@ -1,0 +1,117 @@
+"""Lead images: checked and cleaned on upload, resized once, never opened on a page view."""
+
+import io
+from pathlib import PurePosixPath
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_PIXELS = 40_000_000
+ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+
+# Each kind of rendition: the widths made for srcset and, for list thumbnails,
+# the fixed aspect ratio they are cropped to so that cards line up.
+RENDITIONS = {
+    "thumb": {"widths": (360, 720), "aspect": (3, 2)},
+    "page": {"widths": (800, 1200, 1600), "aspect": None},
+}
+RENDITION_DIR = "briefings/renditions"
+
+
+def validate_upload(file):
+    """Accept only JPEG, PNG and WebP within the size limits, judged by content."""
+    if file.size > MAX_UPLOAD_BYTES:
+        raise ValidationError("The image is larger than 20 MB. Please upload a smaller file.")
+    try:
+        file.seek(0)
+        with Image.open(file) as image:
+            image_format, (width, height) = image.format, image.size
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError):
+        raise ValidationError("This file is not an image Briefings can use.") from None
+    finally:
+        file.seek(0)
+    if image_format not in ACCEPTED_FORMATS:
+        raise ValidationError(
+            f"{image_format} images are not accepted; upload a JPEG, PNG or WebP file."
+        )
+    if width * height > MAX_PIXELS:
+        megapixels = width * height / 1_000_000
+        raise ValidationError(f"The image has {megapixels:.0f} megapixels; the limit is 40.")
+
+
+def strip_metadata(file):
+    """Re-encode an upload so that no EXIF (GPS, camera) or other metadata survives.
+
+    The orientation EXIF asked for is applied to the pixels first.
+    """
+    file.seek(0)
+    with Image.open(file) as original:
+        image_format = original.format
+        image = ImageOps.exif_transpose(original)
+        icc_profile = original.info.get("icc_profile")
+    image.info = {}
+    options = {"icc_profile": icc_profile} if icc_profile else {}
+    if image_format == "JPEG":
+        options.update(quality=90, optimize=True)
+    buffer = io.BytesIO()
+    image.save(buffer, format=image_format, **options)
+    stem = PurePosixPath(file.name).stem or "image"
+    return ContentFile(buffer.getvalue(), name=f"{stem}.{ACCEPTED_FORMATS[image_format]}")
+
+
+def make_renditions(file):
+    """Write every rendition of a stored image and return their names and sizes."""
+    file.seek(0)
+    with Image.open(file) as image:
+        image.load()
+        if image.mode not in ("RGB", "RGBA"):
+            has_alpha = image.mode in ("LA", "PA") or "transparency" in image.info
+            image = image.convert("RGBA" if has_alpha else "RGB")
+        stem = PurePosixPath(file.name).stem
+        return {
+            kind: [
+                _save_rendition(image, stem, kind, width, spec["aspect"])
+                for width in _widths_for(image.width, spec["widths"])
+            ]
+            for kind, spec in RENDITIONS.items()
+        }
+
+
+def _widths_for(original_width, widths):
+    """The requested widths that do not upscale, or the original width alone."""
+    fitting = [width for width in widths if width <= original_width]
+    return fitting or [original_width]
+
+
+def _save_rendition(image, stem, kind, width, aspect):
+    if aspect:
+        height = round(width * aspect[1] / aspect[0])
+        resized = ImageOps.fit(image, (width, height), Image.Resampling.LANCZOS)
+    else:
+        height = max(1, round(image.height * width / image.width))
+        resized = image.resize((width, height), Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    resized.save(buffer, format="WEBP", quality=80, method=4)
+    name = default_storage.save(
+        f"{RENDITION_DIR}/{stem}-{kind}-{width}.webp", ContentFile(buffer.getvalue())
+    )
+    return {"name": name, "width": width, "height": height}
+
+
+def picture(renditions, kind):
+    """What an <img> needs for one kind of rendition: src, srcset, width, height."""
+    sizes = renditions.get(kind)
+    if not sizes:
+        return None
+    smallest = sizes[0]
+    return {
+        "src": default_storage.url(smallest["name"]),
+        "srcset": ", ".join(
+            f"{default_storage.url(size['name'])} {size['width']}w" for size in sizes
+        ),
+        "width": smallest["width"],
+        "height": smallest["height"],
+    }

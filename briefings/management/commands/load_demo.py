@@ -1,0 +1,42 @@
+from datetime import datetime
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from briefings.demo_content import BRIEFINGS, DEMO_AUTHOR
+from briefings.models import Briefing, Status
+from briefings.placeholder_images import generated_image
+
+
+class Command(BaseCommand):
+    help = "Create the demo briefings that are missing; existing ones are left as they are."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        author, _ = get_user_model().objects.get_or_create(
+            username=DEMO_AUTHOR["username"],
+            defaults={**DEMO_AUTHOR, "is_active": False},
+        )
+        existing = set(Briefing.objects.values_list("slug", flat=True))
+        missing = [entry for entry in BRIEFINGS if entry["slug"] not in existing]
+        for entry in missing:
+            briefing = Briefing(
+                slug=entry["slug"],
+                title=entry["title"],
+                standfirst=entry["standfirst"],
+                body=entry["body"].strip(),
+                status=Status.PUBLISHED,
+                published_at=datetime.fromisoformat(entry["published_at"]),
+                author=author,
+                lead_image=generated_image(entry["title"], entry["slug"]),
+                lead_image_alt=entry["image_alt"],
+                lead_image_caption=entry["image_caption"],
+                lead_image_credit="Briefings graphics",
+            )
+            briefing.save()
+            briefing.tags.set(entry["tags"])
+        self.stdout.write(
+            f"Demo briefings: {len(missing)} created, "
+            f"{len(BRIEFINGS) - len(missing)} already present."
+        )

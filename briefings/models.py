@@ -1,0 +1,184 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+from taggit.models import ItemBase, TagBase
+
+from . import images, text
+
+TAG_SLUG_BASE_LENGTH = 90  # leaves room for taggit's "_2" suffix in a 100-character slug
+
+
+class Tag(TagBase):
+    """A topic. Names are unique whatever their case; slugs keep non-Latin scripts."""
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="tag_name_unique_ignoring_case"),
+        ]
+
+    def get_absolute_url(self):
+        return reverse("briefings:tag", kwargs={"slugs": [self.slug]})
+
+    def slugify(self, tag, i=None):
+        slug = text.unicode_slug(tag)[:TAG_SLUG_BASE_LENGTH] or "tag"
+        return slug if i is None else f"{slug}_{i}"
+
+
+class TaggedBriefing(ItemBase):
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_briefings")
+    content_object = models.ForeignKey(
+        "Briefing", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="briefing_tag_once"),
+        ]
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class BriefingQuerySet(models.QuerySet):
+    def published(self):
+        """What the public may see: published status and publication time reached."""
+        return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def for_listing(self):
+        """Newest first, with what a list card shows fetched in one more query."""
+        return self.order_by("-published_at", "-pk").prefetch_related("tags")
+
+
+class Briefing(models.Model):
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True, help_text="The briefing's web address.")
+    standfirst = models.TextField(
+        max_length=400,
+        help_text="One or two sentences; shown in lists and to search engines.",
+    )
+    body = models.TextField(
+        help_text="Markdown: ## heading, *emphasis*, **strong**, [link](https://…), "
+        "> quote, - list item."
+    )
+    body_html = models.TextField(editable=False, default="")
+    reading_minutes = models.PositiveSmallIntegerField(editable=False, default=1)
+    lead_image = models.ImageField(
+        upload_to="briefings/originals/",
+        blank=True,
+        validators=[images.validate_upload],
+        help_text="JPEG, PNG or WebP, up to 20 MB and 40 megapixels.",
+    )
+    lead_image_alt = models.CharField(
+        "alt text",
+        max_length=250,
+        blank=True,
+        help_text="What the image shows, for readers who cannot see it.",
+    )
+    lead_image_caption = models.CharField("caption", max_length=300, blank=True)
+    lead_image_credit = models.CharField("credit", max_length=200, blank=True)
+    renditions = models.JSONField(editable=False, default=dict)
+    tags = TaggableManager(
+        through=TaggedBriefing,
+        blank=True,
+        help_text="Comma-separated. Put names with spaces in quotes only if they "
+        'contain a comma, e.g. border talks, "India, China".',
+    )
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(
+        "publication date",
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="Leave empty to use the moment it is published; a future time schedules it.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="briefings",
+    )
+
+    objects = BriefingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status=Status.PUBLISHED, published_at=None),
+                name="published_briefing_has_date",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(lead_image="") | ~models.Q(lead_image_alt=""),
+                name="lead_image_has_alt_text",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if self.status == Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        self.body_html = text.render_markdown(self.body)
+        self.reading_minutes = text.reading_minutes(self.body_html)
+        if self.lead_image and not self.lead_image._committed:
+            cleaned = images.strip_metadata(self.lead_image)
+            self.lead_image.save(cleaned.name, cleaned, save=False)
+            self.renditions = images.make_renditions(self.lead_image)
+        elif not self.lead_image:
+            self.renditions = {}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("briefings:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.lead_image and not self.lead_image_alt.strip():
+            raise ValidationError(
+                {"lead_image_alt": "Describe the image for readers who cannot see it."}
+            )
+
+    @property
+    def is_public(self):
+        return (
+            self.status == Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def thumbnail(self):
+        return images.picture(self.renditions, "thumb")
+
+    @property
+    def page_image(self):
+        return images.picture(self.renditions, "page")
+
+    @property
+    def byline(self):
+        """The author's full name; never the login name."""
+        return self.author.get_full_name() if self.author else ""
+
+    @property
+    def was_updated(self):
+        """Edited after it went out; saves within a minute count as publishing it.
+
+        Content entered after its (back-dated) publication date counts from its
+        creation, so an import is not shown as an update.
+        """
+        if self.published_at is None:
+            return False
+        went_out = max(self.published_at, self.created_at)
+        return (self.updated_at - went_out).total_seconds() > 60

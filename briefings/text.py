@@ -1,0 +1,58 @@
+"""Text work done once, when an editor saves: Markdown to safe HTML, slugs, reading time."""
+
+import math
+import unicodedata
+
+import markdown
+import nh3
+
+WORDS_PER_MINUTE = 200
+
+# Markdown's "# Heading" becomes <h2>, because the page title is the only <h1>.
+MARKDOWN_EXTENSIONS = ["extra", "sane_lists", "toc"]
+MARKDOWN_CONFIG = {"toc": {"baselevel": 2, "permalink": False}}
+
+# nh3's defaults already drop scripts, event handlers and javascript: URLs;
+# we only narrow the tag list to what briefings use and keep heading anchors.
+ALLOWED_TAGS = {
+    "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "blockquote", "ul", "ol", "li",
+    "a", "em", "strong", "code", "pre", "abbr", "sup", "sub", "dl", "dt", "dd",
+    "table", "thead", "tbody", "tr", "th", "td", "figure", "figcaption",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    **{f"h{level}": {"id"} for level in range(2, 7)},
+    "th": {"scope"},
+}
+
+
+def render_markdown(source):
+    """Return the sanitised HTML for an editor's Markdown."""
+    html = markdown.markdown(
+        source, extensions=MARKDOWN_EXTENSIONS, extension_configs=MARKDOWN_CONFIG
+    )
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+    )
+
+
+def reading_minutes(html):
+    """Estimated minutes to read the text of some HTML, at least one."""
+    words = len(nh3.clean(html, tags=set()).split())
+    return max(1, math.ceil(words / WORDS_PER_MINUTE))
+
+
+def unicode_slug(text):
+    """A URL slug that keeps letters of every script, with their combining marks.
+
+    Django's slugify(allow_unicode=True) drops combining marks, which mangles
+    Hindi and other Indic scripts ("भारत" would lose its vowel signs).
+    """
+    text = unicodedata.normalize("NFKC", text).casefold()
+    kept = "".join(ch if unicodedata.category(ch)[0] in "LMN" else " " for ch in text)
+    return "-".join(kept.split())

@@ -1,0 +1,14 @@
+from django.urls import path, register_converter
+
+from . import views
+from .converters import TagSlugsConverter
+
+register_converter(TagSlugsConverter, "tag_slugs")
+
+app_name = "briefings"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("briefings/<slug:slug>/", views.briefing_detail, name="detail"),
+    path("tags/", views.tag_index, name="tag_index"),
+    path("tags/<tag_slugs:slugs>/", views.tag_filter, name="tag"),
+]
