@@ -5,12 +5,24 @@ import unicodedata
 
 import markdown
 import nh3
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
 
 WORDS_PER_MINUTE = 200
 
-# Markdown's "# Heading" becomes <h2>, because the page title is the only <h1>.
-MARKDOWN_EXTENSIONS = ["extra", "sane_lists", "toc"]
-MARKDOWN_CONFIG = {"toc": {"baselevel": 2, "permalink": False}}
+
+class _NoTopLevelHeadings(Treeprocessor):
+    """The page title is the only <h1>, so an editor's "# Heading" becomes <h2>."""
+
+    def run(self, root):
+        for heading in root.iter("h1"):
+            heading.tag = "h2"
+
+
+class NoTopLevelHeadings(Extension):
+    def extendMarkdown(self, md):  # noqa: N802 (Markdown's API name)
+        md.treeprocessors.register(_NoTopLevelHeadings(md), "no_top_level_headings", 30)
+
 
 # nh3's defaults already drop scripts, event handlers and javascript: URLs;
 # we only narrow the tag list to what briefings use and keep heading anchors.
@@ -30,7 +42,7 @@ ALLOWED_ATTRIBUTES = {
 def render_markdown(source):
     """Return the sanitised HTML for an editor's Markdown."""
     html = markdown.markdown(
-        source, extensions=MARKDOWN_EXTENSIONS, extension_configs=MARKDOWN_CONFIG
+        source, extensions=["extra", "sane_lists", "toc", NoTopLevelHeadings()]
     )
     return nh3.clean(
         html,

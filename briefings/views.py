@@ -40,9 +40,9 @@ def tag_index(request):
 
 def tag_filter(request, slugs):
     """Published briefings that carry every tag in the URL, with ways to narrow further."""
-    wanted = sorted(set(slugs))
-    if len(wanted) > MAX_FILTER_TAGS:
-        raise Http404("Too many tags in one filter.")
+    wanted = sorted(set(slugs) - {""})
+    if not 0 < len(wanted) <= MAX_FILTER_TAGS:
+        raise Http404("A filter names one to six tags.")
     if wanted != slugs:
         return redirect("briefings:tag", slugs=wanted, permanent=True)
     published = Briefing.objects.published()

@@ -1,0 +1,52 @@
+import io
+import itertools
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from briefings.models import Briefing, Status
+
+_numbers = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Uploads and renditions go to a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def make_briefing(db):
+    """Create a briefing: published a day ago unless overridden; tags by name."""
+
+    def make(tags=(), **overrides):
+        number = next(_numbers)
+        fields = {
+            "title": f"Briefing {number}",
+            "slug": f"briefing-{number}",
+            "standfirst": f"Standfirst of briefing {number}.",
+            "body": f"Body of briefing {number}.",
+            "status": Status.PUBLISHED,
+            "published_at": timezone.now() - timedelta(days=1, minutes=number),
+            **overrides,
+        }
+        briefing = Briefing.objects.create(**fields)
+        if tags:
+            briefing.tags.set(list(tags))
+        return briefing
+
+    return make
+
+
+def image_bytes(image_format="PNG", size=(1000, 700), mode="RGB", **save_options):
+    buffer = io.BytesIO()
+    Image.new(mode, size, (30, 90, 160)).save(buffer, format=image_format, **save_options)
+    return buffer.getvalue()
+
+
+def image_upload(name="photo.png", image_format="PNG", size=(1000, 700), **save_options):
+    """An uploaded file holding a real image of the given format."""
+    return SimpleUploadedFile(name, image_bytes(image_format, size, **save_options))

@@ -1,0 +1,53 @@
+import pytest
+
+from briefings.text import reading_minutes, render_markdown, unicode_slug
+
+
+def test_markdown_renders_headings_lists_links_quotes_and_emphasis():
+    html = render_markdown(
+        "# Talks\n\nSome *emphasis* and **strong** text with a [link](https://example.org).\n\n"
+        "- one\n- two\n\n1. first\n2. second\n\n> quoted line\n"
+    )
+    assert '<h2 id="talks">Talks</h2>' in html
+    assert "<em>emphasis</em>" in html and "<strong>strong</strong>" in html
+    assert '<a href="https://example.org" rel="noopener noreferrer">link</a>' in html
+    assert "<ul>\n<li>one</li>" in html and "<ol>\n<li>first</li>" in html
+    assert "<blockquote>\n<p>quoted line</p>\n</blockquote>" in html
+
+
+@pytest.mark.parametrize(
+    "source, forbidden",
+    [
+        ("<script>alert(1)</script>", "<script"),
+        ('<img src="x" onerror="alert(1)">', "onerror"),
+        ("[click](javascript:alert(1))", "javascript:"),
+        ('<a href="javascript:alert(1)">x</a>', "javascript:"),
+        ('<p onclick="alert(1)">x</p>', "onclick"),
+        ("<iframe src='https://evil.example'></iframe>", "<iframe"),
+        ("<style>body{display:none}</style>", "<style"),
+    ],
+)
+def test_markdown_output_is_sanitised(source, forbidden):
+    assert forbidden not in render_markdown(source)
+
+
+def test_reading_minutes_counts_words_at_200_a_minute():
+    assert reading_minutes("<p>" + "word " * 200 + "</p>") == 1
+    assert reading_minutes("<p>" + "word " * 201 + "</p>") == 2
+    assert reading_minutes("") == 1
+
+
+@pytest.mark.parametrize(
+    "name, slug",
+    [
+        ("Border talks", "border-talks"),
+        ("75th anniversary", "75th-anniversary"),
+        ("SCO", "sco"),
+        ("भारत", "भारत"),
+        ("中印关系", "中印关系"),
+        ("  India / China  ", "india-china"),
+        ("<script>", "script"),
+    ],
+)
+def test_unicode_slug_keeps_every_script(name, slug):
+    assert unicode_slug(name) == slug

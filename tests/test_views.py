@@ -1,0 +1,285 @@
+import re
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from briefings.models import Status, Tag
+from tests.conftest import image_upload
+
+
+def titles(response):
+    """The briefing titles listed on a page, in order."""
+    return re.findall(r'class="card-title"><a href="[^"]+">([^<]+)</a>', response.content.decode())
+
+
+# Home
+
+
+def test_home_lists_published_briefings_newest_first(client, make_briefing):
+    now = timezone.now()
+    make_briefing(title="Older", published_at=now - timedelta(days=2))
+    make_briefing(title="Newer", published_at=now - timedelta(days=1))
+    assert titles(client.get("/")) == ["Newer", "Older"]
+
+
+def test_home_card_has_date_standfirst_thumbnail_and_tag_links(client, make_briefing):
+    make_briefing(
+        title="Card",
+        standfirst="The short summary.",
+        tags=["SCO"],
+        lead_image=image_upload(size=(1600, 1000)),
+        lead_image_alt="A card picture",
+    )
+    html = client.get("/").content.decode()
+    assert "The short summary." in html
+    assert re.search(r'<time datetime="\d{4}-\d\d-\d\dT[^"]+">', html)
+    assert '<a href="/tags/sco/">SCO</a>' in html
+    img = re.search(r'<img class="card-image"[^>]+>', html).group(0)
+    assert 'alt="A card picture"' in img and 'width="360" height="240"' in img
+    assert "-thumb-360.webp" in img and "720w" in img
+    assert "originals/" not in html, "lists never show the original upload"
+
+
+def test_home_paginates_twelve_a_page(client, make_briefing):
+    for _ in range(13):
+        make_briefing()
+    first, second = client.get("/"), client.get("/?page=2")
+    assert len(titles(first)) == 12 and len(titles(second)) == 1
+    assert 'rel="next" href="?page=2"' in first.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query", ["page=abc", "page=0", "page=-1", "page=999999", "page=" + "9" * 5000, "page=1.5"]
+)
+def test_bad_page_numbers_give_a_clean_page(client, make_briefing, query):
+    make_briefing(title="Only one")
+    response = client.get("/?" + query)
+    assert response.status_code == 200
+    assert titles(response) == ["Only one"]
+
+
+def test_over_long_query_string_is_not_an_error(client, make_briefing):
+    make_briefing()
+    assert client.get("/?" + "x=1&" * 2000).status_code == 400  # Django's field limit
+    assert client.get("/?q=" + "a" * 100_000).status_code == 200
+
+
+# Briefing page
+
+
+def test_briefing_page_shows_everything_a_reader_needs(client, make_briefing, django_user_model):
+    author = django_user_model.objects.create(username="jdoe", first_name="Jane", last_name="Doe")
+    briefing = make_briefing(
+        title="Talks in Beijing",
+        standfirst="Two days of talks.",
+        body="## Context\n\n" + "word " * 390,
+        author=author,
+        tags=["border talks", "SCO"],
+        lead_image=image_upload(size=(1600, 1000)),
+        lead_image_alt="Delegations at a table",
+        lead_image_caption="The delegations met on Monday.",
+        lead_image_credit="Photo desk",
+    )
+    html = client.get(briefing.get_absolute_url()).content.decode()
+    assert "<h1>Talks in Beijing</h1>" in html
+    assert '<p class="standfirst">Two days of talks.</p>' in html
+    assert '<meta name="description" content="Two days of talks.">' in html
+    assert "By Jane Doe" in html and "jdoe" not in html
+    assert "2 min read" in html
+    assert '<h2 id="context">Context</h2>' in html
+    assert 'alt="Delegations at a table"' in html and 'width="800" height="500"' in html
+    assert "1600w" in html
+    assert "The delegations met on Monday." in html and "Photo desk" in html
+    assert '<a href="/tags/border-talks/">border talks</a>' in html
+    assert "Updated" not in html
+
+
+def test_briefing_page_shows_update_time_when_edited_later(client, make_briefing):
+    briefing = make_briefing()
+    type(briefing).objects.filter(pk=briefing.pk).update(
+        created_at=briefing.published_at, updated_at=timezone.now()
+    )
+    assert "Updated <time" in client.get(briefing.get_absolute_url()).content.decode()
+
+
+def test_unknown_briefing_is_404(client, db):
+    assert client.get("/briefings/no-such-thing/").status_code == 404
+    assert client.get("/briefings/%3Cscript%3E/").status_code == 404
+
+
+# Tags
+
+
+def test_tag_page_lists_its_briefings_with_count(client, make_briefing):
+    now = timezone.now()
+    make_briefing(title="Old SCO", tags=["SCO"], published_at=now - timedelta(days=3))
+    make_briefing(title="New SCO", tags=["SCO", "India"], published_at=now - timedelta(days=1))
+    make_briefing(title="Other", tags=["India"])
+    response = client.get("/tags/sco/")
+    html = response.content.decode()
+    assert "<h1>SCO</h1>" in html
+    assert "2 briefings" in html
+    assert titles(response) == ["New SCO", "Old SCO"]
+
+
+def test_tag_page_paginates(client, make_briefing):
+    for _ in range(14):
+        make_briefing(tags=["SCO"])
+    assert len(titles(client.get("/tags/sco/"))) == 12
+    assert len(titles(client.get("/tags/sco/?page=2"))) == 2
+    assert client.get("/tags/sco/?page=zzz").status_code == 200
+
+
+def test_filter_by_several_tags_keeps_briefings_with_all(client, make_briefing):
+    make_briefing(title="Both", tags=["SCO", "India", "China"])
+    make_briefing(title="SCO only", tags=["SCO"])
+    make_briefing(title="India only", tags=["India"])
+    response = client.get("/tags/india+sco/")
+    assert titles(response) == ["Both"]
+    assert "1 briefing with all of these topics" in response.content.decode()
+
+
+def test_filter_links_add_and_remove_tags_with_counts(client, make_briefing):
+    make_briefing(tags=["SCO", "India", "China"])
+    make_briefing(tags=["SCO", "India"])
+    make_briefing(tags=["SCO", "LAC"])
+    html = client.get("/tags/sco/").content.decode()
+    add_links = re.findall(r'<a href="(/tags/[^"]+)"><span aria-hidden="true">\+ </span>'
+                           r'<span class="visually-hidden">Add </span>([^<]+) '
+                           r'<span class="count">\((\d+)', html)  # fmt: skip
+    assert add_links == [
+        ("/tags/india+sco/", "India", "2"),
+        ("/tags/china+sco/", "China", "1"),
+        ("/tags/lac+sco/", "LAC", "1"),
+    ]
+    narrowed = client.get("/tags/india+sco/").content.decode()
+    assert '<a href="/tags/sco/"><span class="visually-hidden">Remove </span>India' in narrowed
+    assert '<a href="/tags/india/"><span class="visually-hidden">Remove </span>SCO' in narrowed
+    assert 'href="/tags/china+india+sco/"' in narrowed
+    assert "lac" not in narrowed.lower(), "tags absent from the narrowed set are not offered"
+
+
+def test_removing_the_last_tag_leads_home(client, make_briefing):
+    make_briefing(tags=["SCO"])
+    html = client.get("/tags/sco/").content.decode()
+    assert '<a href="/"><span class="visually-hidden">Remove </span>SCO' in html
+
+
+def test_filter_url_is_canonical(client, make_briefing):
+    make_briefing(tags=["SCO", "India"])
+    response = client.get("/tags/sco+india+sco/")
+    assert response.status_code == 301 and response["Location"] == "/tags/india+sco/"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/tags/unknown/",
+        "/tags/sco+unknown/",
+        "/tags/%3Cscript%3Ealert(1)%3C%2Fscript%3E/",
+        "/tags/sco%00/",
+        "/tags/..%2F..%2Fetc/",
+        "/tags/" + "+".join(f"t{n}" for n in range(50)) + "/",
+        "/tags/" + "x" * 5000 + "/",
+        "/tags/++/",
+        "/tags/%E0%A4/",
+    ],
+)
+def test_odd_or_unknown_tag_urls_are_404(client, make_briefing, path):
+    make_briefing(tags=["SCO"])
+    assert client.get(path).status_code == 404
+
+
+def test_tag_index_lists_tags_with_published_counts(client, make_briefing):
+    make_briefing(tags=["SCO", "India"])
+    make_briefing(tags=["India"])
+    make_briefing(tags=["Secret plans"], status=Status.DRAFT)
+    html = client.get("/tags/").content.decode()
+    assert re.findall(r'<a href="/tags/([^/]+)/">([^<]+)</a> <span class="count">(\d+)', html) == [
+        ("india", "India", "2"),
+        ("sco", "SCO", "1"),
+    ]
+    assert "Secret plans" not in html
+
+
+# Drafts and scheduled briefings
+
+
+def test_drafts_and_scheduled_briefings_never_reach_the_public(client, make_briefing):
+    make_briefing(title="Visible", slug="visible", tags=["Shared"])
+    hidden = [
+        make_briefing(title="Draft", slug="draft", status=Status.DRAFT, tags=["Shared", "Hidden"]),
+        make_briefing(
+            title="Scheduled",
+            slug="scheduled",
+            published_at=timezone.now() + timedelta(days=1),
+            tags=["Shared", "Hidden"],
+        ),
+    ]
+    for briefing in hidden:
+        assert client.get(briefing.get_absolute_url()).status_code == 404
+    for url in ["/", "/tags/", "/tags/shared/", "/?page=2"]:
+        html = client.get(url).content.decode()
+        assert "Shared" in html
+        assert "Draft" not in html and "Scheduled" not in html and "Hidden" not in html
+    assert "1 briefing" in client.get("/tags/shared/").content.decode()
+    assert client.get("/tags/hidden/").status_code == 404
+    assert client.get("/tags/hidden+shared/").status_code == 404
+
+
+def test_staff_can_preview_a_draft_uncached(client, make_briefing):
+    draft = make_briefing(title="Draft", status=Status.DRAFT)
+    staff = get_user_model().objects.create(username="editor", is_staff=True)
+    client.force_login(staff)
+    response = client.get(draft.get_absolute_url())
+    assert response.status_code == 200
+    assert "Preview: this briefing is a draft" in response.content.decode()
+    assert "no-cache" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
+# Escaping
+
+
+def test_html_in_fields_is_escaped_on_public_pages(client, make_briefing):
+    evil = "<script>alert(1)</script>"
+    briefing = make_briefing(
+        title=f"Title {evil}",
+        standfirst=f"Standfirst {evil}",
+        body=f"Body {evil} <img src=x onerror=alert(2)>",
+        tags=[f"Tag {evil}"],
+    )
+    tag = Tag.objects.get()
+    for url in ["/", briefing.get_absolute_url(), tag.get_absolute_url(), "/tags/"]:
+        html = client.get(url).content.decode()
+        assert "<script>alert" not in html and "onerror" not in html, url
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html, url
+
+
+# Query counts: fixed, whatever the number of briefings and tags
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_page_query_counts_do_not_grow(client, make_briefing, django_assert_num_queries, count):
+    for n in range(count):
+        make_briefing(
+            tags=["SCO", f"Topic {n}", f"Other {n % 5}"],
+            lead_image=image_upload(size=(400, 300)) if n < 3 else "",
+            lead_image_alt="Picture" if n < 3 else "",
+        )
+    briefing = make_briefing(tags=["SCO", "India"])
+    # home: count, page, its tags, topic counts
+    with django_assert_num_queries(4):
+        assert client.get("/").status_code == 200
+    # briefing: the briefing with its author, its tags
+    with django_assert_num_queries(2):
+        assert client.get(briefing.get_absolute_url()).status_code == 200
+    # tag page: the tags, count, page, its tags, narrowing counts
+    with django_assert_num_queries(5):
+        assert client.get("/tags/sco/").status_code == 200
+    with django_assert_num_queries(5):
+        assert client.get("/tags/india+sco/").status_code == 200
+    # all tags with counts
+    with django_assert_num_queries(1):
+        assert client.get("/tags/").status_code == 200
