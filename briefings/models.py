@@ -129,8 +129,7 @@ class Briefing(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        if self.status == Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
+        self.stamp_publication_time()
         self.body_html = text.render_markdown(self.body)
         self.reading_minutes = text.reading_minutes(self.body_html)
         if self.lead_image and not self.lead_image._committed:
@@ -145,10 +144,17 @@ class Briefing(models.Model):
         return reverse("briefings:detail", kwargs={"slug": self.slug})
 
     def clean(self):
+        # Before the constraint check that validation runs next.
+        self.stamp_publication_time()
         if self.lead_image and not self.lead_image_alt.strip():
             raise ValidationError(
                 {"lead_image_alt": "Describe the image for readers who cannot see it."}
             )
+
+    def stamp_publication_time(self):
+        """A briefing published without a date goes out now."""
+        if self.status == Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
 
     @property
     def is_public(self):

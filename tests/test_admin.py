@@ -1,0 +1,207 @@
+import io
+import json
+import re
+from html import unescape as html_unescape
+
+import pytest
+from django.urls import reverse
+
+from briefings.models import Briefing, Status, Tag
+from tests.conftest import image_bytes, image_upload
+
+ADD_URL = reverse("admin:briefings_briefing_add")
+LIST_URL = reverse("admin:briefings_briefing_changelist")
+
+
+def form_data(**overrides):
+    """A complete, valid add form; override a field to test it."""
+    return {
+        "title": "Talks resume",
+        "slug": "talks-resume",
+        "standfirst": "They met.",
+        "body": "## Details\n\nThey talked.",
+        "tags": "SCO, border talks",
+        "lead_image_alt": "",
+        "lead_image_caption": "",
+        "lead_image_credit": "",
+        "status": Status.DRAFT,
+        "published_at_0": "",
+        "published_at_1": "",
+        "author": "",
+        **overrides,
+    }
+
+
+def errors(response):
+    return re.findall(r'<ul class="errorlist[^"]*"[^>]*><li>(.+?)</li>', response.content.decode())
+
+
+def test_add_form_saves_a_briefing_with_tags(admin_client):
+    response = admin_client.post(
+        ADD_URL, form_data(tags='"India, China", border talks, SCO', status=Status.PUBLISHED)
+    )
+    assert response.status_code == 302, errors(response)
+    briefing = Briefing.objects.get()
+    assert sorted(tag.name for tag in briefing.tags.all()) == [
+        "India, China",
+        "SCO",
+        "border talks",
+    ]
+    assert briefing.published_at is not None
+    assert briefing.body_html == '<h2 id="details">Details</h2>\n<p>They talked.</p>'
+
+
+def test_add_form_defaults_author_to_the_editor(admin_client, admin_user):
+    html = admin_client.get(ADD_URL).content.decode()
+    assert re.search(rf'<option value="{admin_user.pk}" selected>', html)
+
+
+def test_add_form_prepopulates_slug_from_title(admin_client):
+    html = admin_client.get(ADD_URL).content.decode()
+    assert 'id="id_slug"' in html
+    prepopulated = html_unescape(re.search(r'data-prepopulated-fields="([^"]+)"', html).group(1))
+    assert {"id": "#id_slug", "dependency_ids": ["#id_title"]}.items() <= json.loads(prepopulated)[
+        0
+    ].items()
+
+
+def test_tag_field_shows_existing_tags_to_reuse(admin_client, make_briefing):
+    make_briefing(tags=["SCO", "<b>bold</b>"])
+    make_briefing(tags=["SCO"])
+    html = admin_client.get(ADD_URL).content.decode()
+    assert '<button type="button" class="existing-tag" data-tag="SCO">SCO <span>(2)</span>' in html
+    assert "&lt;b&gt;bold&lt;/b&gt;" in html and "<b>bold</b>" not in html
+    assert "briefings/admin_tags.js" in html
+
+
+def test_tags_typed_in_another_case_reuse_the_existing_tag(admin_client, make_briefing):
+    make_briefing(tags=["SCO"])
+    response = admin_client.post(ADD_URL, form_data(tags="sco, Kazan, kazan, KAZAN"))
+    assert response.status_code == 302, errors(response)
+    assert sorted(Tag.objects.values_list("name", flat=True)) == ["KAZAN", "SCO"]
+    assert Briefing.objects.get(slug="talks-resume").tags.count() == 2
+
+
+def test_over_long_tag_name_is_a_form_error(admin_client):
+    response = admin_client.post(ADD_URL, form_data(tags="fine, " + "x" * 101))
+    assert response.status_code == 200
+    assert any("at most 100 characters" in error for error in errors(response))
+    assert not Briefing.objects.exists() and not Tag.objects.exists()
+
+
+def test_tag_name_at_the_limit_is_saved(admin_client):
+    response = admin_client.post(ADD_URL, form_data(tags="y" * 100))
+    assert response.status_code == 302, errors(response)
+    assert Tag.objects.get().name == "y" * 100
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"MZ\x90\x00 an executable", "Upload a valid image"),
+        (image_bytes("GIF"), "GIF images are not accepted"),
+        (image_bytes("PNG", size=(8000, 5001)), "the limit is 40"),
+    ],
+)
+def test_bad_uploads_are_form_errors_and_save_nothing(admin_client, settings, content, message):
+    upload = image_upload("photo.jpg")
+    upload.file, upload.size = io.BytesIO(content), len(content)
+    response = admin_client.post(ADD_URL, form_data(lead_image=upload, lead_image_alt="x"))
+    assert response.status_code == 200
+    assert any(message in error for error in errors(response)), errors(response)
+    assert not Briefing.objects.exists()
+    assert not (settings.MEDIA_ROOT / "briefings").exists(), "no file is left behind"
+
+
+def test_upload_over_20_mb_is_a_form_error(admin_client, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = None
+    big = image_bytes("PNG") + b"\0" * (20 * 1024 * 1024)
+    upload = image_upload("huge.png")
+    upload.file, upload.size = io.BytesIO(big), len(big)
+    response = admin_client.post(ADD_URL, form_data(lead_image=upload, lead_image_alt="x"))
+    assert any("larger than 20 MB" in error for error in errors(response)), errors(response)
+    assert not Briefing.objects.exists()
+
+
+def test_image_without_alt_text_is_a_form_error(admin_client):
+    response = admin_client.post(ADD_URL, form_data(lead_image=image_upload()))
+    assert any("Describe the image" in error for error in errors(response))
+    assert not Briefing.objects.exists()
+
+
+def test_change_list_shows_columns_filters_and_dates(admin_client, make_briefing):
+    make_briefing(title="Listed", tags=["SCO", "India"])
+    html = admin_client.get(LIST_URL).content.decode()
+    assert re.search(r'<td class="field-tag_names">(India, SCO|SCO, India)</td>', html)
+    for heading in ["Title", "Status", "Publication date", "Tags"]:
+        assert f">{heading}</a>" in html
+    for title in ["status", "Tags", "publication date"]:
+        assert f'<details data-filter-title="{title}"' in html
+    assert "?published_at__year=" in html, "date hierarchy"
+
+
+def test_change_list_searches_title_standfirst_and_body(admin_client, make_briefing):
+    make_briefing(title="Alpha", body="mentions Depsang")
+    make_briefing(title="Beta", standfirst="about Demchok")
+    make_briefing(title="Gamma")
+    for term, expected in [("Depsang", "Alpha"), ("Demchok", "Beta"), ("Gamma", "Gamma")]:
+        html = admin_client.get(LIST_URL, {"q": term}).content.decode()
+        listed = re.findall(r'<th class="field-title"><a [^>]+>([^<]+)</a>', html)
+        assert listed == [expected]
+
+
+def test_change_list_filters_by_status_and_tag(admin_client, make_briefing):
+    make_briefing(title="Draft one", status=Status.DRAFT, tags=["SCO"])
+    make_briefing(title="Live one", tags=["India"])
+    sco = Tag.objects.get(name="SCO")
+    for query, expected in [
+        ({"status__exact": "draft"}, ["Draft one"]),
+        ({"tags__id__exact": sco.pk}, ["Draft one"]),
+    ]:
+        html = admin_client.get(LIST_URL, query).content.decode()
+        assert re.findall(r'<th class="field-title"><a [^>]+>([^<]+)</a>', html) == expected
+
+
+def test_bulk_publish_and_unpublish(admin_client, make_briefing):
+    first = make_briefing(status=Status.DRAFT, published_at=None)
+    second = make_briefing(status=Status.DRAFT, published_at=None)
+    data = {"action": "publish", "_selected_action": [first.pk, second.pk]}
+    response = admin_client.post(LIST_URL, data, follow=True)
+    assert "Published 2 briefing(s)." in response.content.decode()
+    assert Briefing.objects.published().count() == 2
+    admin_client.post(LIST_URL, {**data, "action": "unpublish"})
+    assert not Briefing.objects.published().exists()
+    assert set(Briefing.objects.values_list("status", flat=True)) == {Status.DRAFT}
+
+
+def test_change_page_has_view_on_site_link(admin_client, make_briefing):
+    briefing = make_briefing()
+    html = admin_client.get(
+        reverse("admin:briefings_briefing_change", args=[briefing.pk])
+    ).content.decode()
+    assert 'class="viewsitelink"' in html
+
+
+def test_admin_escapes_html_in_titles_and_tags(admin_client, make_briefing):
+    make_briefing(title="<script>alert(1)</script>", tags=["<img src=x onerror=alert(2)>"])
+    for url in [LIST_URL, reverse("admin:briefings_tag_changelist")]:
+        html = admin_client.get(url).content.decode()
+        assert "<script>alert(1)" not in html and "<img src=x" not in html
+
+
+def test_merging_tags_moves_briefings_to_the_most_used(admin_client, make_briefing):
+    make_briefing(tags=["border talks"])
+    make_briefing(tags=["border talks", "Border-talks"])
+    make_briefing(tags=["Border-talks"])
+    make_briefing(tags=["boundary talks"])
+    response = admin_client.post(
+        reverse("admin:briefings_tag_changelist"),
+        {
+            "action": "merge_tags",
+            "_selected_action": list(Tag.objects.values_list("pk", flat=True)),
+        },
+        follow=True,
+    )
+    assert "Merged 2 tag(s)" in response.content.decode()
+    kept = Tag.objects.get()
+    assert kept.tagged_briefings.count() == 4
