@@ -2,11 +2,12 @@ class TagSlugsConverter:
     """One or more tag slugs joined by "+", as in /tags/border-talks+sco/.
 
     Tag slugs keep non-Latin letters ("भारत", "中国"), which Django's <slug:>
-    converter rejects, so this accepts any path segment and the view answers
-    404 for slugs that name no tag.
+    converter rejects, so this accepts any path segment free of control
+    characters (PostgreSQL refuses NUL in a query) and the view answers 404
+    for slugs that name no tag.
     """
 
-    regex = r"[^/]+"
+    regex = r"[^/\x00-\x1f\x7f]+"
 
     def to_python(self, value):
         return value.split("+")
