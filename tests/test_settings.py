@@ -64,7 +64,9 @@ def test_boolean_variables_must_be_0_or_1(tmp_path):
 
 
 def test_deployment_checklist_reports_nothing(tmp_path):
-    result = run(["manage.py", "check", "--deploy", "--fail-level", "WARNING"], production_env(tmp_path))
+    result = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"], production_env(tmp_path)
+    )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
 

@@ -1,0 +1,64 @@
+"""The public pages in a real browser: accessible (axe-core) and usable from 320 px up."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+pytestmark = pytest.mark.browser
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
+PAGES = [
+    "/",
+    "/briefings/from-kazan-to-beijing/",
+    "/tags/border-talks/",
+    "/tags/border-talks+lac/",
+    "/tags/",
+    "/no-such-page/",
+]
+
+
+@pytest.fixture
+def demo_site(transactional_db, live_server):
+    call_command("load_demo", stdout=io.StringIO())
+    return live_server.url
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_public_pages_pass_axe_and_fit_the_screen(page, demo_site, axe_script, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    for path in PAGES:
+        page.goto(demo_site + path)
+        page.add_script_tag(path=str(axe_script))
+        violations = page.evaluate(
+            "tags => axe.run({runOnly: {type: 'tag', values: tags}})"
+            ".then(result => result.violations.map(v => v.id + ': ' + v.help))",
+            WCAG_TAGS,
+        )
+        assert violations == [], path
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} scrolls sideways at {width}px"
+
+
+def test_keyboard_focus_is_visible_and_skips_to_content(page, demo_site):
+    page.goto(demo_site + "/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate(
+        "() => { const el = document.activeElement; const box = el.getBoundingClientRect();"
+        " return {text: el.textContent, outline: getComputedStyle(el).outlineStyle,"
+        " visible: box.left >= 0 && box.width > 0}; }"
+    )
+    assert focused == {"text": "Skip to content", "outline": "solid", "visible": True}
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "content"
+
+
+def test_pages_read_without_javascript(browser, demo_site):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(demo_site + "/tags/border-talks/")
+    page.get_by_role("link", name="From Kazan to Beijing: how the thaw took shape").click()
+    assert page.get_by_role("heading", level=1).inner_text() == (
+        "From Kazan to Beijing: how the thaw took shape"
+    )
+    context.close()

@@ -1,0 +1,48 @@
+"""Every kind of public page is valid HTML, as judged by the Nu Html Checker."""
+
+import json
+import shutil
+import subprocess
+
+from django.core.management import call_command
+
+from tests.conftest import PROJECT, require_tool
+
+VNU = PROJECT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+PAGES = {
+    "home.html": "/",
+    "home-page-2.html": "/?page=2",
+    "briefing.html": "/briefings/from-kazan-to-beijing/",
+    "tag.html": "/tags/border-talks/",
+    "filter.html": "/tags/border-talks+lac/",
+    "tags.html": "/tags/",
+    "not-found.html": "/no-such-page/",
+}
+
+
+def test_public_pages_are_valid_html(client, db, tmp_path, make_briefing):
+    java = require_tool(
+        shutil.which("java"), "Java is not installed, so HTML validation is skipped."
+    )
+    require_tool(VNU.exists(), "vnu-jar is not installed: install Node.js and npm, then make test.")
+    call_command("load_demo", verbosity=0)
+    for _ in range(12):
+        make_briefing(tags=["border talks"])
+    for name, url in PAGES.items():
+        (tmp_path / name).write_bytes(client.get(url).content)
+    result = subprocess.run(
+        [
+            java,
+            "-jar",
+            str(VNU),
+            "--errors-only",
+            "--format",
+            "json",
+            *sorted(tmp_path.glob("*.html")),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    messages = json.loads(result.stderr)["messages"]
+    assert [(m["url"].rsplit("/", 1)[-1], m["message"]) for m in messages] == []
