@@ -6,12 +6,14 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
 from .models import Briefing, Tag
+from .page_cache import cached_public_page
 
 PAGE_SIZE = 12
 MAX_FILTER_TAGS = 6
 HOME_TOPIC_COUNT = 12
 
 
+@cached_public_page
 def home(request):
     briefings = Briefing.objects.published().for_listing()
     context = {
@@ -21,6 +23,7 @@ def home(request):
     return render(request, "briefings/home.html", context)
 
 
+@cached_public_page
 def briefing_detail(request, slug):
     """A published briefing; staff may also preview drafts and scheduled ones."""
     briefings = Briefing.objects.select_related("author").prefetch_related("tags")
@@ -33,11 +36,13 @@ def briefing_detail(request, slug):
     return response
 
 
+@cached_public_page
 def tag_index(request):
     tags = tag_counts(Briefing.objects.published()).order_by("name")
     return render(request, "briefings/tag_index.html", {"tags": tags})
 
 
+@cached_public_page
 def tag_filter(request, slugs):
     """Published briefings that carry every tag in the URL, with ways to narrow further."""
     wanted = sorted(set(slugs) - {""})

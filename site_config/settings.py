@@ -98,6 +98,10 @@ CACHES = {
     )
 }
 
+# How long a public page is served from the cache at most; any edit replaces it at
+# once (see briefings/page_cache.py). 0 turns the page cache off.
+PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "60"))
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}
     for name in (

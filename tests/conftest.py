@@ -1,8 +1,11 @@
 import io
 import itertools
+import os
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
@@ -10,6 +13,22 @@ from PIL import Image
 from briefings.models import Briefing, Status
 
 _numbers = itertools.count(1)
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def require_tool(found, missing_message):
+    """Skip a test whose outside tool is missing, telling how to get it; under CI, fail."""
+    if found:
+        return found
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI=true, so this is a failure, not a skip: {missing_message}")
+    pytest.skip(missing_message)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with no cached pages."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from briefings import images, text
 from briefings.models import Briefing, Status, Tag, TaggedBriefing
+from briefings.page_cache import start_new_generation
 from briefings.placeholder_images import generated_image
 
 VOCABULARY = (
@@ -47,6 +48,7 @@ class Command(BaseCommand):
             ),
             batch_size=2000,
         )
+        start_new_generation()  # bulk_create sends no signals
         self.stdout.write(f"Created {count} briefings over {tags} tags.")
 
     def make_image(self, seed):
