@@ -30,7 +30,7 @@ def main():
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: sudo apt-get install wrk")
     with tempfile.TemporaryDirectory(prefix="briefings-bench-") as folder:
-        env = production_env(Path(folder), options.database_url)
+        env = production_env(Path(folder), options.database_url, options.redis_url)
         prepare_site(env, options.count)
         pages = {
             "home": "/",
@@ -52,12 +52,16 @@ def parse_args():
     parser.add_argument("--seconds", type=int, default=10, help="load time per page")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--database-url", default="", help="default: SQLite in a temp folder")
+    parser.add_argument(
+        "--redis-url", default="", help="page cache in Redis; default: each worker's memory"
+    )
     return parser.parse_args()
 
 
-def production_env(folder, database_url):
+def production_env(folder, database_url, redis_url):
     return {
         **os.environ,
+        "REDIS_URL": redis_url,
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": "bench-" + "k" * 50,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
@@ -149,7 +153,8 @@ def report(results, options):
     bare = results["bare view"]["rps"]
     print(
         f"\n{options.count} briefings, gunicorn 2 workers, wrk {options.connections} "
-        f"connections x {options.seconds} s per page"
+        f"connections x {options.seconds} s per page, "
+        f"page cache in {'Redis' if options.redis_url else 'worker memory'}"
     )
     print(f"{'page':<10} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'of bare':>8}")
     for name, figures in results.items():

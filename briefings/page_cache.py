@@ -1,11 +1,12 @@
-"""Public pages are cached whole, so a reader's request costs a cache lookup.
+"""Public pages are cached whole, so a reader's request costs two cache lookups.
 
-Django's CacheMiddleware does the caching. Its key prefix is the current
-content generation, which changes whenever an editor saves anything the public
-can see, so an edit shows at once; the short lifetime bounds how late a
-scheduled briefing appears, and how stale a worker with a private
-(non-Redis) cache can be. Browsers are told to revalidate every time (ETag,
-304), so none keeps a stale copy.
+Django's CacheMiddleware does the caching, in each worker's memory (the
+"pages" cache). Its key prefix is the current content generation, kept in the
+default cache (Redis in production, shared by all workers), which changes
+whenever an editor saves anything the public can see: an edit shows at once
+everywhere. The short page lifetime bounds how late a scheduled briefing
+appears. Browsers are told to revalidate every time (ETag, 304), so none keeps
+a stale copy.
 """
 
 import uuid
@@ -37,6 +38,7 @@ def cached_public_page(view):
             lambda request: view(request, *args, **kwargs),
             page_timeout=settings.PAGE_CACHE_SECONDS,
             key_prefix=current_generation(),
+            cache_alias="pages",
         )
         response = middleware(request)
         if not response.has_header("Cache-Control") or "private" not in response["Cache-Control"]:

@@ -91,15 +91,24 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
+    # Shared by every worker when Redis is configured: it holds the content
+    # generation that tells all workers at once that their cached pages are stale.
     "default": (
         {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    )
+    ),
+    # Rendered public pages, in each worker's own memory: no network round trip.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
 }
 
 # How long a public page is served from the cache at most; any edit replaces it at
-# once (see briefings/page_cache.py). 0 turns the page cache off.
+# once in every worker that shares the default cache (see briefings/page_cache.py).
+# 0 turns the page cache off.
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "60"))
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -5,7 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
@@ -26,9 +26,10 @@ def require_tool(found, missing_message):
 
 
 @pytest.fixture(autouse=True)
-def empty_cache():
-    """Each test starts with no cached pages."""
-    cache.clear()
+def empty_caches():
+    """Each test starts with no cached pages and no content generation."""
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture(autouse=True)

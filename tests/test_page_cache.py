@@ -1,7 +1,9 @@
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.urls import reverse
 
 from briefings.models import Briefing, Status, Tag
+from briefings.page_cache import GENERATION_KEY
 
 PUBLIC_URLS = ["/", "/tags/", "/tags/sco/"]
 
@@ -80,3 +82,15 @@ def test_staff_previews_are_never_cached_for_the_public(client, make_briefing):
     client.logout()
     assert client.get(draft.get_absolute_url()).status_code == 404
     assert Briefing.objects.published().count() == 0
+
+
+def test_a_save_in_another_worker_replaces_this_workers_pages(
+    client, make_briefing, django_assert_num_queries
+):
+    # Another worker's save changes only the shared generation (Redis in production);
+    # this worker's page memory is keyed by it, so its copies are no longer used.
+    make_briefing()
+    client.get("/")
+    cache.set(GENERATION_KEY, "set-by-another-worker", timeout=None)
+    with django_assert_num_queries(4):
+        client.get("/")
