@@ -4,11 +4,12 @@ PORT ?= 8000
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 
 # Local development: debug pages, local secret key, SQLite unless DATABASE_URL is set.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test setup lint bench superuser clean
+.PHONY: run test setup lint bench superuser node-tools clean
 
 run: setup
 	@if [ -n "$$DJANGO_SUPERUSER_USERNAME" ]; then \
@@ -22,7 +23,7 @@ run: setup
 	@echo ""
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: $(STAMP)
+test: $(STAMP) node-tools
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 setup: $(STAMP)
@@ -44,5 +45,15 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $(STAMP)
 
+# axe-core and the Nu Html Checker, for the accessibility and HTML validity tests.
+# Without npm those tests are skipped with a message saying how to enable them.
+node-tools:
+	@if command -v npm >/dev/null 2>&1; then $(MAKE) --no-print-directory $(NODE_STAMP); \
+	else echo "npm not found: accessibility and HTML validity tests will be skipped."; fi
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
 clean:
-	rm -rf $(VENV) db.sqlite3 media staticfiles
+	rm -rf $(VENV) node_modules db.sqlite3 media staticfiles
