@@ -12,8 +12,20 @@ from . import images, text
 TAG_SLUG_BASE_LENGTH = 90  # leaves room for taggit's "_2" suffix in a 100-character slug
 
 
+def validate_tag_slug(value):
+    if not text.is_unicode_slug(value):
+        raise ValidationError(
+            "Use letters, digits, hyphens and underscores only (any script).",
+            code="invalid_tag_slug",
+        )
+
+
 class Tag(TagBase):
     """A topic. Names are unique whatever their case; slugs keep non-Latin scripts."""
+
+    # Django's unicode slug validator rejects combining marks, so Hindi slugs
+    # could not be saved through a form.
+    slug = models.CharField(max_length=100, unique=True, validators=[validate_tag_slug])
 
     class Meta:
         ordering = ["name"]

@@ -68,3 +68,8 @@ def unicode_slug(text):
     text = unicodedata.normalize("NFKC", text).casefold()
     kept = "".join(ch if unicodedata.category(ch)[0] in "LMN" else " " for ch in text)
     return "-".join(kept.split())
+
+
+def is_unicode_slug(value):
+    """Letters, marks and digits of any script, with "-" and "_" between them."""
+    return bool(value) and all(ch in "-_" or unicodedata.category(ch)[0] in "LMN" for ch in value)

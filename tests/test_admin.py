@@ -205,3 +205,15 @@ def test_merging_tags_moves_briefings_to_the_most_used(admin_client, make_briefi
     assert "Merged 2 tag(s)" in response.content.decode()
     kept = Tag.objects.get()
     assert kept.tagged_briefings.count() == 4
+
+
+def test_tags_in_any_script_can_be_edited_in_the_admin(admin_client, make_briefing):
+    make_briefing(tags=["भारत"])
+    tag = Tag.objects.get()
+    url = reverse("admin:briefings_tag_change", args=[tag.pk])
+    response = admin_client.post(url, {"name": "भारत गणराज्य", "slug": tag.slug})
+    assert response.status_code == 302, errors(response)
+    tag.refresh_from_db()
+    assert (tag.name, tag.slug) == ("भारत गणराज्य", "भारत"), "renaming keeps the address"
+    response = admin_client.post(url, {"name": "x", "slug": "no spaces/or slashes"})
+    assert any("letters, digits, hyphens" in error for error in errors(response))
