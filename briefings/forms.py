@@ -6,6 +6,7 @@ from taggit.forms import TagField, TagWidget
 from .models import Briefing, Tag
 
 TAG_NAME_MAX_LENGTH = Tag._meta.get_field("name").max_length
+EXISTING_TAGS_SHOWN = 60
 
 
 class TagNamesField(TagField):
@@ -30,7 +31,7 @@ class TagNamesField(TagField):
 
 
 class ExistingTagsWidget(TagWidget):
-    """The tag text box, followed by the tags already in use so editors reuse them.
+    """The tag text box, followed by the most used tags so editors reuse them.
 
     Without JavaScript the list is a reading aid; with it, a click adds the tag.
     """
@@ -40,7 +41,9 @@ class ExistingTagsWidget(TagWidget):
 
     def render(self, name, value, attrs=None, renderer=None):
         text_box = super().render(name, value, attrs, renderer)
-        tags = Tag.objects.annotate(uses=Count("tagged_briefings")).order_by("-uses", "name")
+        tags = Tag.objects.annotate(uses=Count("tagged_briefings")).order_by("-uses", "name")[
+            :EXISTING_TAGS_SHOWN
+        ]
         if not tags:
             return text_box
         buttons = format_html_join(
@@ -50,7 +53,7 @@ class ExistingTagsWidget(TagWidget):
             ((tag.name, tag.name, tag.uses) for tag in tags),
         )
         return format_html(
-            '{}<div class="existing-tags" data-for="{}"><p>Tags in use:</p><ul>{}</ul></div>',
+            '{}<div class="existing-tags" data-for="{}"><p>Most used tags:</p><ul>{}</ul></div>',
             text_box,
             attrs.get("id", "") if attrs else "",
             buttons,

@@ -87,6 +87,7 @@ class Briefing(models.Model):
     reading_minutes = models.PositiveSmallIntegerField(editable=False, default=1)
     lead_image = models.ImageField(
         upload_to="briefings/originals/",
+        max_length=255,
         blank=True,
         validators=[images.validate_upload],
         help_text="JPEG, PNG or WebP, up to 20 MB and 40 megapixels.",

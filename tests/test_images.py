@@ -98,8 +98,14 @@ def test_validator_judges_content_not_name(content, message):
         images.validate_upload(upload)
 
 
-def test_validator_accepts_png_named_jpg():
-    images.validate_upload(image_upload("actually-png.jpg", "PNG"))
+@pytest.mark.parametrize("image_format", ["JPEG", "PNG", "WEBP"])
+def test_validator_accepts_jpeg_png_and_webp_whatever_their_name(image_format):
+    images.validate_upload(image_upload("named-wrongly.gif", image_format))
+
+
+def test_webp_upload_stays_webp(make_briefing):
+    briefing = make_briefing(lead_image=image_upload("a.webp", "WEBP"), lead_image_alt="x")
+    assert briefing.lead_image.name.endswith(".webp")
 
 
 def test_validator_refuses_files_over_20_mb():

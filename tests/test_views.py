@@ -1,5 +1,6 @@
 import re
 from datetime import timedelta
+from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -102,6 +103,14 @@ def test_briefing_page_shows_update_time_when_edited_later(client, make_briefing
         created_at=briefing.published_at, updated_at=timezone.now()
     )
     assert "Updated <time" in client.get(briefing.get_absolute_url()).content.decode()
+
+
+def test_page_views_never_render_markdown(client, make_briefing):
+    briefing = make_briefing(body="## Saved once", tags=["SCO"])
+    with mock.patch("markdown.markdown", side_effect=AssertionError("rendered on view")):
+        for url in ["/", briefing.get_absolute_url(), "/tags/sco/"]:
+            assert client.get(url).status_code == 200
+    assert '<h2 id="saved-once">' in client.get(briefing.get_absolute_url()).content.decode()
 
 
 def test_unknown_briefing_is_404(client, db):

@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
                 ('body', models.TextField(help_text='Markdown: ## heading, *emphasis*, **strong**, [link](https://…), > quote, - list item.')),
                 ('body_html', models.TextField(default='', editable=False)),
                 ('reading_minutes', models.PositiveSmallIntegerField(default=1, editable=False)),
-                ('lead_image', models.ImageField(blank=True, help_text='JPEG, PNG or WebP, up to 20 MB and 40 megapixels.', upload_to='briefings/originals/', validators=[briefings.images.validate_upload])),
+                ('lead_image', models.ImageField(blank=True, help_text='JPEG, PNG or WebP, up to 20 MB and 40 megapixels.', max_length=255, upload_to='briefings/originals/', validators=[briefings.images.validate_upload])),
                 ('lead_image_alt', models.CharField(blank=True, help_text='What the image shows, for readers who cannot see it.', max_length=250, verbose_name='alt text')),
                 ('lead_image_caption', models.CharField(blank=True, max_length=300, verbose_name='caption')),
                 ('lead_image_credit', models.CharField(blank=True, max_length=200, verbose_name='credit')),
