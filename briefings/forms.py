@@ -53,7 +53,8 @@ class ExistingTagsWidget(TagWidget):
             ((tag.name, tag.name, tag.uses) for tag in tags),
         )
         return format_html(
-            '{}<div class="existing-tags" data-for="{}"><p>Most used tags:</p><ul>{}</ul></div>',
+            '<div class="tag-field">{}<div class="existing-tags" data-for="{}">'
+            "<p>Most used tags (click to add):</p><ul>{}</ul></div></div>",
             text_box,
             attrs.get("id", "") if attrs else "",
             buttons,
