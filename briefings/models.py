@@ -104,8 +104,8 @@ class Briefing(models.Model):
     tags = TaggableManager(
         through=TaggedBriefing,
         blank=True,
-        help_text="Comma-separated. Put names with spaces in quotes only if they "
-        'contain a comma, e.g. border talks, "India, China".',
+        help_text="Separate tags with commas: border talks, SCO. Without a comma, "
+        'spaces separate tags, so quote a single name with spaces: "border talks".',
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(
