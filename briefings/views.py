@@ -47,7 +47,7 @@ def tag_filter(request, slugs):
     """Published briefings that carry every tag in the URL, with ways to narrow further."""
     wanted = sorted(set(slugs) - {""})
     if not 0 < len(wanted) <= MAX_FILTER_TAGS:
-        raise Http404("A filter names one to six tags.")
+        raise Http404(f"A filter names one to {MAX_FILTER_TAGS} tags.")
     if wanted != slugs:
         return redirect("briefings:tag", slugs=wanted, permanent=True)
     published = Briefing.objects.published()
@@ -64,12 +64,20 @@ def tag_filter(request, slugs):
             {"tag": tag, "remove_url": filter_url(wanted, remove=tag.slug)} for tag in selected
         ],
         "page": paginate(request, briefings.for_listing()),
-        "narrowing": [
-            {"tag": tag, "count": tag.briefing_count, "add_url": filter_url(wanted, add=tag.slug)}
-            for tag in tag_counts(briefings).exclude(pk__in=[tag.pk for tag in selected])
-        ],
+        "narrowing": narrowing_links(briefings, selected),
     }
     return render(request, "briefings/tag_filter.html", context)
+
+
+def narrowing_links(briefings, selected):
+    """Each further tag among these briefings, with the count adding it would leave."""
+    if len(selected) >= MAX_FILTER_TAGS:
+        return []
+    slugs = [tag.slug for tag in selected]
+    return [
+        {"tag": tag, "count": tag.briefing_count, "add_url": filter_url(slugs, add=tag.slug)}
+        for tag in tag_counts(briefings).exclude(pk__in=[tag.pk for tag in selected])
+    ]
 
 
 def paginate(request, queryset):

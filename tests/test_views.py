@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from briefings.models import Status, Tag
+from briefings.views import MAX_FILTER_TAGS
 from tests.conftest import image_upload
 
 
@@ -168,6 +169,16 @@ def test_filter_links_add_and_remove_tags_with_counts(client, make_briefing):
     assert '<a href="/tags/india/"><span class="visually-hidden">Remove </span>SCO' in narrowed
     assert 'href="/tags/china+india+sco/"' in narrowed
     assert "lac" not in narrowed.lower(), "tags absent from the narrowed set are not offered"
+
+
+def test_no_add_links_once_the_filter_is_full(client, make_briefing):
+    names = [f"T{n}" for n in range(MAX_FILTER_TAGS + 1)]
+    make_briefing(tags=names)
+    full = "+".join(sorted(name.lower() for name in names[:MAX_FILTER_TAGS]))
+    html = client.get(f"/tags/{full}/").content.decode()
+    assert "1 briefing with all of these topics" in html
+    assert "Narrow down" not in html
+    assert "Narrow down" in client.get("/tags/t0/").content.decode()
 
 
 def test_removing_the_last_tag_leads_home(client, make_briefing):
