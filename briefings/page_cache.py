@@ -1,4 +1,5 @@
-"""Public pages are cached whole, so a reader's request costs two cache lookups.
+"""Public pages are cached whole: a repeat request costs one look-up of the content
+generation and a read from the worker's memory, and no database query.
 
 Django's CacheMiddleware does the caching, in each worker's memory (the
 "pages" cache). Its key prefix is the current content generation, kept in the
