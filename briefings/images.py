@@ -101,6 +101,16 @@ def _save_rendition(image, stem, kind, width, aspect):
     return {"name": name, "width": width, "height": height}
 
 
+def stored_files(original_name, renditions):
+    """Every file kept for one lead image: the original and its renditions."""
+    return [original_name] + [size["name"] for sizes in renditions.values() for size in sizes]
+
+
+def delete_files(names):
+    for name in names:
+        default_storage.delete(name)
+
+
 def picture(renditions, kind):
     """What an <img> needs for one kind of rendition: src, srcset, width, height."""
     sizes = renditions.get(kind)

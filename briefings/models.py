@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models.functions import Lower
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
@@ -149,13 +151,17 @@ class Briefing(models.Model):
         self.stamp_publication_time()
         self.body_html = text.render_markdown(self.body)
         self.reading_minutes = text.reading_minutes(self.body_html)
-        if self.lead_image and not self.lead_image._committed:
+        new_upload = self.lead_image and not self.lead_image._committed
+        previous_image = self.stored_image() if new_upload or not self.lead_image else None
+        if new_upload:
             cleaned = images.strip_metadata(self.lead_image)
             self.lead_image.save(cleaned.name, cleaned, save=False)
             self.renditions = images.make_renditions(self.lead_image)
         elif not self.lead_image:
             self.renditions = {}
         super().save(*args, **kwargs)
+        if previous_image:
+            transaction.on_commit(lambda: delete_image_files_if_unused(*previous_image))
 
     def get_absolute_url(self):
         return reverse("briefings:detail", kwargs={"slug": self.slug})
@@ -167,6 +173,14 @@ class Briefing(models.Model):
             raise ValidationError(
                 {"lead_image_alt": "Describe the image for readers who cannot see it."}
             )
+
+    def stored_image(self):
+        """The lead image name and renditions in the database, before this save."""
+        if self.pk is None:
+            return None
+        stored = type(self).objects.filter(pk=self.pk).values_list("lead_image", "renditions")
+        name, renditions = stored.first() or ("", {})
+        return (name, renditions) if name else None
 
     def stamp_publication_time(self):
         """A briefing published without a date goes out now."""
@@ -205,3 +219,16 @@ class Briefing(models.Model):
             return False
         went_out = max(self.published_at, self.created_at)
         return (self.updated_at - went_out).total_seconds() > 60
+
+
+def delete_image_files_if_unused(original_name, renditions):
+    """Remove a lead image's files once no briefing uses them (benchmark data shares them)."""
+    if not Briefing.objects.filter(lead_image=original_name).exists():
+        images.delete_files(images.stored_files(original_name, renditions))
+
+
+@receiver(post_delete, sender=Briefing)
+def remove_image_files_of_deleted_briefing(sender, instance, **kwargs):
+    if instance.lead_image:
+        name, renditions = instance.lead_image.name, instance.renditions
+        transaction.on_commit(lambda: delete_image_files_if_unused(name, renditions))

@@ -131,3 +131,49 @@ def test_page_views_never_open_an_image_file(client, make_briefing):
     with mock.patch.object(Image, "open", side_effect=AssertionError("image opened")):
         for url in ["/", briefing.get_absolute_url(), "/tags/sco/", "/tags/"]:
             assert client.get(url).status_code == 200
+
+
+def stored(names):
+    return [default_storage.exists(name) for name in names]
+
+
+def test_replacing_or_clearing_an_image_removes_the_old_files(
+    make_briefing, django_capture_on_commit_callbacks
+):
+    briefing = make_briefing(lead_image=image_upload("first.png"), lead_image_alt="First")
+    first = images.stored_files(briefing.lead_image.name, briefing.renditions)
+    with django_capture_on_commit_callbacks(execute=True):
+        briefing.lead_image = image_upload("second.png")
+        briefing.save()
+    second = images.stored_files(briefing.lead_image.name, briefing.renditions)
+    assert not any(stored(first)) and all(stored(second))
+    with django_capture_on_commit_callbacks(execute=True):
+        briefing.lead_image = ""
+        briefing.lead_image_alt = ""
+        briefing.save()
+    assert not any(stored(second)) and briefing.renditions == {}
+
+
+def test_deleting_a_briefing_removes_its_files_unless_shared(
+    make_briefing, django_capture_on_commit_callbacks
+):
+    briefing = make_briefing(lead_image=image_upload(), lead_image_alt="Shared")
+    files = images.stored_files(briefing.lead_image.name, briefing.renditions)
+    twin = make_briefing(
+        lead_image=briefing.lead_image.name, renditions=briefing.renditions, lead_image_alt="x"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        briefing.delete()
+    assert all(stored(files)), "still used by the twin"
+    with django_capture_on_commit_callbacks(execute=True):
+        twin.delete()
+    assert not any(stored(files))
+
+
+def test_saving_text_keeps_the_image(make_briefing, django_capture_on_commit_callbacks):
+    briefing = make_briefing(lead_image=image_upload(), lead_image_alt="Kept")
+    files = images.stored_files(briefing.lead_image.name, briefing.renditions)
+    with django_capture_on_commit_callbacks(execute=True):
+        briefing.title = "Retitled"
+        briefing.save()
+    assert all(stored(files))
