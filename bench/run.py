@@ -30,7 +30,7 @@ def main():
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: sudo apt-get install wrk")
     with tempfile.TemporaryDirectory(prefix="briefings-bench-") as folder:
-        env = production_env(Path(folder), options.database_url, options.redis_url)
+        env = production_env(Path(folder), options)
         prepare_site(env, options.count)
         pages = {
             "home": "/",
@@ -53,15 +53,19 @@ def parse_args():
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--database-url", default="", help="default: SQLite in a temp folder")
     parser.add_argument(
-        "--redis-url", default="", help="page cache in Redis; default: each worker's memory"
+        "--redis-url", default="", help="shared cache in Redis; default: each worker's memory"
+    )
+    parser.add_argument(
+        "--page-cache-seconds", default="60", help="0 measures every page rendered afresh"
     )
     return parser.parse_args()
 
 
-def production_env(folder, database_url, redis_url):
+def production_env(folder, options):
     return {
         **os.environ,
-        "REDIS_URL": redis_url,
+        "REDIS_URL": options.redis_url,
+        "DJANGO_PAGE_CACHE_SECONDS": options.page_cache_seconds,
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": "bench-" + "k" * 50,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
@@ -69,7 +73,7 @@ def production_env(folder, database_url, redis_url):
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "DJANGO_SECURE_COOKIES": "0",
         "DJANGO_HSTS_SECONDS": "0",
-        "DATABASE_URL": database_url or f"sqlite:///{folder / 'bench.sqlite3'}",
+        "DATABASE_URL": options.database_url or f"sqlite:///{folder / 'bench.sqlite3'}",
         "DJANGO_STATIC_ROOT": str(folder / "static"),
         "DJANGO_MEDIA_ROOT": str(folder / "media"),
     }
@@ -154,7 +158,8 @@ def report(results, options):
     print(
         f"\n{options.count} briefings, gunicorn 2 workers, wrk {options.connections} "
         f"connections x {options.seconds} s per page, "
-        f"page cache in {'Redis' if options.redis_url else 'worker memory'}"
+        f"shared cache: {'Redis' if options.redis_url else 'none (worker memory)'}, "
+        f"page cache {options.page_cache_seconds} s"
     )
     print(f"{'page':<10} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'of bare':>8}")
     for name, figures in results.items():
