@@ -28,15 +28,23 @@ def validate_upload(file):
     try:
         file.seek(0)
         with Image.open(file) as image:
-            image_format, (width, height) = image.format, image.size
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError):
-        raise ValidationError("This file is not an image Briefings can use.") from None
+            _check_format_and_size(image)
+            image.load()  # a truncated or corrupt file fails here, not when it is saved
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError):
+        raise ValidationError(
+            "This file is not a complete image: it may be damaged or cut short."
+        ) from None
     finally:
         file.seek(0)
-    if image_format not in ACCEPTED_FORMATS:
+
+
+def _check_format_and_size(image):
+    """Judged from the header alone, before any pixels are decoded."""
+    if image.format not in ACCEPTED_FORMATS:
         raise ValidationError(
-            f"{image_format} images are not accepted; upload a JPEG, PNG or WebP file."
+            f"{image.format} images are not accepted; upload a JPEG, PNG or WebP file."
         )
+    width, height = image.size
     if width * height > MAX_PIXELS:
         megapixels = width * height / 1_000_000
         raise ValidationError(f"The image has {megapixels:.0f} megapixels; the limit is 40.")

@@ -5,6 +5,7 @@ from html import unescape as html_unescape
 
 import pytest
 from django.urls import reverse
+from PIL import Image
 
 from briefings.models import Briefing, Status, Tag
 from tests.conftest import image_bytes, image_upload
@@ -30,6 +31,13 @@ def form_data(**overrides):
         "author": "",
         **overrides,
     }
+
+
+def truncated_jpeg():
+    """A JPEG cut short: its header is sound, so only decoding finds the damage."""
+    buffer = io.BytesIO()
+    Image.effect_noise((800, 600), 50).convert("RGB").save(buffer, format="JPEG")
+    return buffer.getvalue()[:5000]
 
 
 def errors(response):
@@ -100,6 +108,7 @@ def test_tag_name_at_the_limit_is_saved(admin_client):
     [
         (b"MZ\x90\x00 an executable", "Upload a valid image"),
         (image_bytes("GIF"), "GIF images are not accepted"),
+        (truncated_jpeg(), "not a complete image"),
         (image_bytes("PNG", size=(8000, 5001)), "the limit is 40"),
     ],
 )

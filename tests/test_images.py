@@ -85,7 +85,8 @@ def test_picture_gives_src_srcset_and_size(make_briefing):
 @pytest.mark.parametrize(
     "content, message",
     [
-        (b"%PDF-1.4 not an image", "not an image"),
+        (b"%PDF-1.4 not an image", "not a complete image"),
+        (image_bytes("JPEG")[:600], "not a complete image"),
         (image_bytes("GIF"), "GIF images are not accepted"),
         (image_bytes("BMP"), "BMP images are not accepted"),
         (image_bytes("TIFF"), "TIFF images are not accepted"),
