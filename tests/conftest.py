@@ -63,10 +63,15 @@ def make_briefing(db):
 
 def image_bytes(image_format="PNG", size=(1000, 700), mode="RGB", **save_options):
     buffer = io.BytesIO()
-    Image.new(mode, size, (30, 90, 160)).save(buffer, format=image_format, **save_options)
+    Image.new(mode, size).save(buffer, format=image_format, **save_options)
     return buffer.getvalue()
 
 
-def image_upload(name="photo.png", image_format="PNG", size=(1000, 700), **save_options):
+def image_upload(name="photo.png", image_format="PNG", size=(1000, 700), **options):
     """An uploaded file holding a real image of the given format."""
-    return SimpleUploadedFile(name, image_bytes(image_format, size, **save_options))
+    return SimpleUploadedFile(name, image_bytes(image_format, size, **options))
+
+
+def file_upload(name, content):
+    """An uploaded file with any content, whatever its name says."""
+    return SimpleUploadedFile(name, content)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from PIL import Image
 
 from briefings.models import Briefing, Status, Tag
-from tests.conftest import image_bytes, image_upload
+from tests.conftest import file_upload, image_bytes, image_upload
 
 ADD_URL = reverse("admin:briefings_briefing_add")
 LIST_URL = reverse("admin:briefings_briefing_changelist")
@@ -113,8 +113,7 @@ def test_tag_name_at_the_limit_is_saved(admin_client):
     ],
 )
 def test_bad_uploads_are_form_errors_and_save_nothing(admin_client, settings, content, message):
-    upload = image_upload("photo.jpg")
-    upload.file, upload.size = io.BytesIO(content), len(content)
+    upload = file_upload("photo.jpg", content)
     response = admin_client.post(ADD_URL, form_data(lead_image=upload, lead_image_alt="x"))
     assert response.status_code == 200
     assert any(message in error for error in errors(response)), errors(response)
@@ -124,9 +123,7 @@ def test_bad_uploads_are_form_errors_and_save_nothing(admin_client, settings, co
 
 def test_upload_over_20_mb_is_a_form_error(admin_client, settings):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = None
-    big = image_bytes("PNG") + b"\0" * (20 * 1024 * 1024)
-    upload = image_upload("huge.png")
-    upload.file, upload.size = io.BytesIO(big), len(big)
+    upload = file_upload("huge.png", image_bytes("PNG") + b"\0" * (20 * 1024 * 1024))
     response = admin_client.post(ADD_URL, form_data(lead_image=upload, lead_image_alt="x"))
     assert any("larger than 20 MB" in error for error in errors(response)), errors(response)
     assert not Briefing.objects.exists()

@@ -8,7 +8,7 @@ from PIL import Image
 
 from briefings import images
 from briefings.models import Briefing
-from tests.conftest import image_bytes, image_upload
+from tests.conftest import file_upload, image_bytes, image_upload
 
 
 def gps_exif():
@@ -64,10 +64,7 @@ def test_small_images_are_not_upscaled(make_briefing):
 
 
 def test_transparent_png_keeps_its_alpha(make_briefing):
-    buffer = io.BytesIO()
-    Image.new("RGBA", (900, 600), (0, 0, 0, 0)).save(buffer, format="PNG")
-    upload = image_upload()
-    upload.file = io.BytesIO(buffer.getvalue())
+    upload = image_upload(size=(900, 600), mode="RGBA")
     briefing = make_briefing(lead_image=upload, lead_image_alt="Clear")
     with default_storage.open(briefing.renditions["page"][0]["name"]) as stored:
         assert Image.open(stored).mode == "RGBA"
@@ -93,10 +90,8 @@ def test_picture_gives_src_srcset_and_size(make_briefing):
     ],
 )
 def test_validator_judges_content_not_name(content, message):
-    upload = image_upload("innocent.jpg")
-    upload.file, upload.size = io.BytesIO(content), len(content)
     with pytest.raises(ValidationError, match=message):
-        images.validate_upload(upload)
+        images.validate_upload(file_upload("innocent.jpg", content))
 
 
 @pytest.mark.parametrize("image_format", ["JPEG", "PNG", "WEBP"])
@@ -117,14 +112,9 @@ def test_validator_refuses_files_over_20_mb():
 
 
 def test_validator_refuses_images_over_40_megapixels():
-    content = image_bytes("PNG", size=(8000, 5001))
-    upload = image_upload("big.png")
-    upload.file, upload.size = io.BytesIO(content), len(content)
     with pytest.raises(ValidationError, match="40"):
-        images.validate_upload(upload)
-    exactly = image_bytes("PNG", size=(8000, 5000))
-    upload.file, upload.size = io.BytesIO(exactly), len(exactly)
-    images.validate_upload(upload)
+        images.validate_upload(image_upload(size=(8000, 5001)))
+    images.validate_upload(image_upload(size=(8000, 5000)))
 
 
 def test_page_views_never_open_an_image_file(client, make_briefing):
