@@ -10,6 +10,7 @@ appears. Browsers are told to revalidate every time (ETag, 304), so none keeps
 a stale copy.
 """
 
+import logging
 import uuid
 from functools import wraps
 
@@ -17,28 +18,41 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.middleware.cache import CacheMiddleware
+from redis.exceptions import RedisError
 
 GENERATION_KEY = "briefings:content-generation"
+logger = logging.getLogger(__name__)
 
 
 def current_generation():
-    return cache.get_or_set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    """The generation to key pages by; None while the shared cache cannot be reached."""
+    try:
+        return cache.get_or_set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    except RedisError:
+        logger.exception("Shared cache unreachable: serving pages without the page cache.")
+        return None
 
 
 def start_new_generation(**signal_arguments):
     """Forget every cached page. Call it after changes that send no signal (update())."""
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    try:
+        cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    except RedisError:
+        # The editor's change is saved; other workers' copies expire within
+        # PAGE_CACHE_SECONDS, and none is used while the cache stays unreachable.
+        logger.exception("Shared cache unreachable: could not retire cached pages.")
 
 
 def cached_public_page(view):
     @wraps(view)
     def cached_view(request, *args, **kwargs):
-        if not settings.PAGE_CACHE_SECONDS:
+        generation = current_generation() if settings.PAGE_CACHE_SECONDS else None
+        if generation is None:
             return view(request, *args, **kwargs)
         middleware = CacheMiddleware(
             lambda request: view(request, *args, **kwargs),
             page_timeout=settings.PAGE_CACHE_SECONDS,
-            key_prefix=current_generation(),
+            key_prefix=generation,
             cache_alias="pages",
         )
         response = middleware(request)

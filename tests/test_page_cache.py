@@ -94,3 +94,20 @@ def test_a_save_in_another_worker_replaces_this_workers_pages(
     cache.set(GENERATION_KEY, "set-by-another-worker", timeout=None)
     with django_assert_num_queries(4):
         client.get("/")
+
+
+def test_an_unreachable_shared_cache_degrades_to_uncached_pages(
+    client, settings, make_briefing, django_assert_num_queries
+):
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {  # nothing listens on port 1
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        },
+    }
+    briefing = make_briefing(title="Saved while Redis is down")
+    for _ in range(2):
+        with django_assert_num_queries(4):
+            assert "Saved while Redis is down" in client.get("/").content.decode()
+    assert client.get(briefing.get_absolute_url()).status_code == 200
