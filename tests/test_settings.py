@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -86,3 +87,11 @@ def test_static_files_are_hashed_compressed_and_cached_for_ever(tmp_path):
     assert served["status"] == 200
     assert "max-age=315360000" in served["cache_control"] and "immutable" in served["cache_control"]
     assert served["encoding"] == "gzip"
+
+
+def test_every_variable_the_settings_read_is_documented():
+    settings_source = (PROJECT / "site_config" / "settings.py").read_text()
+    read = set(re.findall(r'(?:environ\.get|env_flag|env_list)\("([A-Z_]+)"', settings_source))
+    read.add("DATABASE_URL")  # read by dj_database_url.config()
+    documented = set(re.findall(r"^([A-Z_]+)=", (PROJECT / ".env.example").read_text(), re.M))
+    assert read == documented
