@@ -204,6 +204,11 @@ class Briefing(models.Model):
         return images.picture(self.renditions, "page")
 
     @property
+    def sorted_tags(self):
+        """Tags in alphabetical order, from the prefetched tags (taggit's prefetch has no order)."""
+        return sorted(self.tags.all(), key=lambda tag: tag.name.casefold())
+
+    @property
     def byline(self):
         """The author's full name; never the login name."""
         return self.author.get_full_name() if self.author else ""

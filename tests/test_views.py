@@ -303,3 +303,12 @@ def test_page_query_counts_do_not_grow(client, make_briefing, django_assert_num_
     # all tags with counts
     with django_assert_num_queries(1):
         assert client.get("/tags/").status_code == 200
+
+
+def test_tags_are_listed_alphabetically(client, make_briefing):
+    briefing = make_briefing(tags=["India", "connectivity", "China", "SCO"])
+    for url in ["/", briefing.get_absolute_url()]:
+        names = re.findall(
+            r'<li><a href="/tags/[^/]+/">([^<]+)</a></li>', client.get(url).content.decode()
+        )
+        assert names == ["China", "connectivity", "India", "SCO"], url
