@@ -1,12 +1,10 @@
 from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import Count
-from django.utils import timezone
 from taggit.models import Tag as TaggitTag
 
 from .forms import BriefingAdminForm
-from .models import Briefing, Status, Tag
-from .page_cache import start_new_generation
+from .models import Briefing, Tag
 
 # Briefings use their own tag model; taggit's generic one would only confuse editors.
 admin.site.unregister(TaggitTag)
@@ -50,15 +48,12 @@ class BriefingAdmin(admin.ModelAdmin):
 
     @admin.action(description="Publish selected briefings", permissions=["change"])
     def publish(self, request, queryset):
-        queryset.filter(published_at=None).update(published_at=timezone.now())
-        count = queryset.exclude(status=Status.PUBLISHED).update(status=Status.PUBLISHED)
-        start_new_generation()
+        count = queryset.publish()
         self.message_user(request, f"Published {count} briefing(s).", messages.SUCCESS)
 
     @admin.action(description="Unpublish selected briefings", permissions=["change"])
     def unpublish(self, request, queryset):
-        count = queryset.exclude(status=Status.DRAFT).update(status=Status.DRAFT)
-        start_new_generation()
+        count = queryset.unpublish()
         self.message_user(request, f"Moved {count} briefing(s) back to draft.", messages.SUCCESS)
 
 

@@ -10,6 +10,7 @@ from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
 from . import images, text
+from .page_cache import start_new_generation
 
 TAG_SLUG_BASE_LENGTH = 90  # leaves room for taggit's "_2" suffix in a 100-character slug
 
@@ -64,6 +65,20 @@ class BriefingQuerySet(models.QuerySet):
     def published(self):
         """What the public may see: published status and publication time reached."""
         return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def publish(self):
+        """Publish these briefings, dating those without a date now; returns how many changed."""
+        self.filter(published_at=None).update(published_at=timezone.now())
+        return self._set_status(Status.PUBLISHED)
+
+    def unpublish(self):
+        """Move these briefings back to draft; returns how many changed."""
+        return self._set_status(Status.DRAFT)
+
+    def _set_status(self, status):
+        count = self.exclude(status=status).update(status=status)
+        start_new_generation()  # update() sends no save signals
+        return count
 
     def for_listing(self):
         """Newest first, with what a list card shows: tags in one more query, no body."""

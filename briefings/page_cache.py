@@ -44,6 +44,8 @@ def start_new_generation(**signal_arguments):
 
 
 def cached_public_page(view):
+    """Serve a public view from the page cache; private responses (staff previews) pass by."""
+
     @wraps(view)
     def cached_view(request, *args, **kwargs):
         generation = current_generation() if settings.PAGE_CACHE_SECONDS else None
