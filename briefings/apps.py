@@ -6,6 +6,4 @@ class BriefingsConfig(AppConfig):
     name = "briefings"
 
     def ready(self):
-        from .page_cache import connect_signals
-
-        connect_signals()
+        from . import signals  # noqa: F401  (connects the handlers)

@@ -1,5 +1,4 @@
 from django import forms
-from django.db.models import Count
 from django.utils.html import format_html, format_html_join
 from taggit.forms import TagField, TagWidget
 
@@ -41,16 +40,14 @@ class ExistingTagsWidget(TagWidget):
 
     def render(self, name, value, attrs=None, renderer=None):
         text_box = super().render(name, value, attrs, renderer)
-        tags = Tag.objects.annotate(uses=Count("tagged_briefings")).order_by("-uses", "name")[
-            :EXISTING_TAGS_SHOWN
-        ]
+        tags = Tag.objects.order_by("-published_count", "name_key")[:EXISTING_TAGS_SHOWN]
         if not tags:
             return text_box
         buttons = format_html_join(
             "",
             '<li><button type="button" class="existing-tag" data-tag="{}">'
             "{} <span>({})</span></button></li>",
-            ((tag.name, tag.name, tag.uses) for tag in tags),
+            ((tag.name, tag.name, tag.published_count) for tag in tags),
         )
         return format_html(
             '<div class="tag-field">{}<div class="existing-tags" data-for="{}">'

@@ -1,18 +1,19 @@
+import functools
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models.functions import Lower
-from django.db.models.signals import post_delete
-from django.dispatch import receiver
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
-from taggit.managers import TaggableManager
+from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import ItemBase, TagBase
 
 from . import images, text
-from .page_cache import start_new_generation
 
 TAG_SLUG_BASE_LENGTH = 90  # leaves room for taggit's "_2" suffix in a 100-character slug
+OTHER_INITIAL = "#"  # tags index section for names not starting with a Latin letter
 
 
 def validate_tag_slug(value):
@@ -23,25 +24,123 @@ def validate_tag_slug(value):
         )
 
 
+class TagQuerySet(models.QuerySet):
+    """Tag queries. Public code passes only published() briefings; the admin may pass any."""
+
+    def in_use(self):
+        """Tags that at least one public briefing carries."""
+        return self.filter(published_count__gt=0)
+
+    def most_used(self):
+        return self.in_use().order_by("-published_count", "name_key")
+
+    def carried_by(self, briefings):
+        """Tags these briefings carry, most carried first, each with its briefing_count."""
+        return (
+            self.filter(tagged_briefings__content_object__in=briefings)
+            .annotate(briefing_count=Count("tagged_briefings"))
+            .order_by("-briefing_count", "name_key")
+        )
+
+    def with_names(self, names):
+        """The tags with these names, matched ignoring case in every script."""
+        return self.filter(name_key__in=[text.name_key(name) for name in names])
+
+    def add_to_published_count(self, delta):
+        return self.update(published_count=F("published_count") + delta)
+
+    def recount_published(self):
+        """Set every published count from scratch (after bulk loads, or to repair)."""
+        live_links = (
+            TaggedBriefing.objects.filter(tag=OuterRef("pk"), content_object__is_live=True)
+            .values("tag")
+            .annotate(count=Count("pk"))
+            .values("count")
+        )
+        return self.update(published_count=Coalesce(Subquery(live_links), 0))
+
+
 class Tag(TagBase):
-    """A topic. Names are unique whatever their case; slugs keep non-Latin scripts."""
+    """A topic. Names are unique ignoring case in every script; slugs keep non-Latin scripts."""
 
     # Django's unicode slug validator rejects combining marks, so Hindi slugs
     # could not be saved through a form.
     slug = models.CharField(max_length=100, unique=True, validators=[validate_tag_slug])
+    # The database's LOWER() folds only ASCII on SQLite, so uniqueness ignoring case
+    # rests on a folded copy of the name made in Python.
+    name_key = models.CharField(max_length=100, unique=True, editable=False)
+    initial = models.CharField(max_length=1, editable=False, default=OTHER_INITIAL)
+    published_count = models.PositiveIntegerField(
+        "published briefings",
+        default=0,
+        editable=False,
+        help_text="Kept up to date as briefings go live or leave the site.",
+    )
+
+    objects = TagQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name"]
+        ordering = ["name_key"]
+        indexes = [
+            models.Index(fields=["-published_count", "name_key"], name="tag_most_used_idx"),
+            models.Index(fields=["initial", "name_key"], name="tag_initial_idx"),
+        ]
         constraints = [
-            models.UniqueConstraint(Lower("name"), name="tag_name_unique_ignoring_case"),
+            models.CheckConstraint(
+                condition=Q(published_count__gte=0), name="tag_published_count_not_negative"
+            ),
         ]
 
+    def save(self, *args, **kwargs):
+        self.fill_derived_fields()
+        super().save(*args, **kwargs)
+
+    def fill_derived_fields(self):
+        self.name_key = text.name_key(self.name)
+        self.initial = text.index_initial(self.name_key) or OTHER_INITIAL
+        if self.slug:
+            self.slug = text.fold_slug(self.slug)
+
     def get_absolute_url(self):
-        return reverse("briefings:tag", kwargs={"slugs": [self.slug]})
+        return tag_filter_url((self.slug,))
 
     def slugify(self, tag, i=None):
         slug = text.unicode_slug(tag)[:TAG_SLUG_BASE_LENGTH] or "tag"
         return slug if i is None else f"{slug}_{i}"
+
+
+@functools.lru_cache(maxsize=20_000)
+def tag_filter_url(slugs):
+    """The address of the page for these tag slugs (a sorted tuple); reversed once each."""
+    return reverse("briefings:tag", kwargs={"slugs": list(slugs)})
+
+
+@functools.lru_cache(maxsize=20_000)
+def briefing_url(slug):
+    return reverse("briefings:detail", kwargs={"slug": slug})
+
+
+class CasefoldTagManager(_TaggableManager):
+    """Finds the existing tag for a typed name ignoring case in any script.
+
+    taggit matches names with the database's iexact, which folds only ASCII on SQLite:
+    "École" would not find "école" there and would then break the uniqueness rule.
+    """
+
+    def _to_tag_model_instances(self, tags, tag_kwargs):
+        names = [tag for tag in tags if isinstance(tag, str)]
+        existing = {tag.name_key: tag for tag in Tag.objects.with_names(names)}
+        resolved = []
+        for tag in tags:
+            if isinstance(tag, str):
+                key = text.name_key(tag)
+                if key not in existing:
+                    existing[key], _ = Tag.objects.get_or_create(
+                        name_key=key, defaults={"name": tag}
+                    )
+                tag = existing[key]
+            resolved.append(tag)
+        return super()._to_tag_model_instances(resolved, tag_kwargs)
 
 
 class TaggedBriefing(ItemBase):
@@ -61,14 +160,20 @@ class Status(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
+def public_now():
+    """What the public may see: published status and publication time reached."""
+    return Q(status=Status.PUBLISHED, published_at__lte=timezone.now())
+
+
 class BriefingQuerySet(models.QuerySet):
     def published(self):
-        """What the public may see: published status and publication time reached."""
-        return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
+        return self.filter(public_now())
+
+    def not_published(self):
+        return self.exclude(public_now())
 
     def publish(self):
         """Publish these briefings, dating those without a date now; returns how many changed."""
-        self.filter(published_at=None).update(published_at=timezone.now())
         return self._set_status(Status.PUBLISHED)
 
     def unpublish(self):
@@ -76,9 +181,14 @@ class BriefingQuerySet(models.QuerySet):
         return self._set_status(Status.DRAFT)
 
     def _set_status(self, status):
-        count = self.exclude(status=status).update(status=status)
-        start_new_generation()  # update() sends no save signals
-        return count
+        # One save each, so that counts, cached pages and history follow as for any edit.
+        changed = 0
+        with transaction.atomic():
+            for briefing in self.exclude(status=status).select_for_update():
+                briefing.status = status
+                briefing.save()
+                changed += 1
+        return changed
 
     def for_listing(self):
         """Newest first, with what a list card shows: tags in one more query, no body."""
@@ -120,11 +230,16 @@ class Briefing(models.Model):
     renditions = models.JSONField(editable=False, default=dict)
     tags = TaggableManager(
         through=TaggedBriefing,
+        manager=CasefoldTagManager,
         blank=True,
         help_text="Separate tags with commas: border talks, SCO. Without a comma, "
         'spaces separate tags, so quote a single name with spaces: "border talks".',
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # Whether topic counts and cached lists include this briefing. It follows
+    # published() through briefings/publication.py: on a save, and shortly after a
+    # scheduled time comes, with no save.
+    is_live = models.BooleanField(default=False, editable=False)
     published_at = models.DateTimeField(
         "publication date",
         null=True,
@@ -146,8 +261,18 @@ class Briefing(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-pk"]
-        # Serves published() and its newest-first order from the index alone.
-        indexes = [models.Index(fields=["status", "published_at"], name="briefing_published_idx")]
+        indexes = [
+            # Serves published() and its newest-first, keyset-paginated order.
+            models.Index(
+                fields=["status", "-published_at", "-id"], name="briefing_published_idx"
+            ),
+            # Finds briefings whose scheduled time has come but that are not live yet.
+            models.Index(
+                fields=["published_at"],
+                condition=Q(is_live=False, status=Status.PUBLISHED),
+                name="briefing_due_idx",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(status=Status.PUBLISHED, published_at=None),
@@ -163,9 +288,15 @@ class Briefing(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        self.stamp_publication_time()
-        self.body_html = text.render_markdown(self.body)
-        self.reading_minutes = text.reading_minutes(self.body_html)
+        self.fill_derived_fields()
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            # is_live is changed only by conditional updates in publication.py;
+            # writing back this instance's copy could undo one made meanwhile.
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.name != "is_live"
+            ]
         new_upload = self.lead_image and not self.lead_image._committed
         previous_image = self.stored_image() if new_upload or not self.lead_image else None
         if new_upload:
@@ -179,7 +310,7 @@ class Briefing(models.Model):
             transaction.on_commit(lambda: delete_image_files_if_unused(*previous_image))
 
     def get_absolute_url(self):
-        return reverse("briefings:detail", kwargs={"slug": self.slug})
+        return briefing_url(self.slug)
 
     def clean(self):
         # Before the constraint check that validation runs next.
@@ -188,6 +319,12 @@ class Briefing(models.Model):
             raise ValidationError(
                 {"lead_image_alt": "Describe the image for readers who cannot see it."}
             )
+
+    def fill_derived_fields(self):
+        """Everything computed from what the editor typed: the one place that does it."""
+        self.stamp_publication_time()
+        self.body_html = text.render_markdown(self.body)
+        self.reading_minutes = text.reading_minutes(self.body_html)
 
     def stored_image(self):
         """The lead image name and renditions in the database, before this save."""
@@ -245,10 +382,3 @@ def delete_image_files_if_unused(original_name, renditions):
     """Remove a lead image's files once no briefing uses them (benchmark data shares them)."""
     if not Briefing.objects.filter(lead_image=original_name).exists():
         images.delete_files(images.stored_files(original_name, renditions))
-
-
-@receiver(post_delete, sender=Briefing)
-def remove_image_files_of_deleted_briefing(sender, instance, **kwargs):
-    if instance.lead_image:
-        name, renditions = instance.lead_image.name, instance.renditions
-        transaction.on_commit(lambda: delete_image_files_if_unused(name, renditions))

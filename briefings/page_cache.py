@@ -1,75 +1,115 @@
-"""Public pages are cached whole: a repeat request costs one look-up of the content
-generation and a read from the worker's memory, and no database query.
+"""Public pages are cached whole, in each worker's memory, and retired precisely.
 
-Django's CacheMiddleware does the caching, in each worker's memory (the
-"pages" cache). Its key prefix is the current content generation, kept in the
-default cache (Redis in production, shared by all workers), which changes
-whenever an editor saves anything the public can see: an edit shows at once
-everywhere. The short page lifetime bounds how late a scheduled briefing
-appears. Browsers are told to revalidate every time (ETag, 304), so none keeps
-a stale copy.
+A view opts in with @public_page, naming what its page shows (its dependencies, see
+page_versions.py) and reading its query string through one function that returns the
+canonical form of the parameters that change the page. The middleware then:
+
+- serves only anonymous GET and HEAD requests from the cache: a request carrying a
+  session cookie (an editor) neither reads nor fills it;
+- keys a page by its path, that canonical query and the current version of each of
+  its dependencies; the host and any other parameter (utm_*, junk) are not part of the
+  key, so they cannot fill the cache, which is bounded besides (MAX_ENTRIES);
+- stores only full 200 pages that set no cookie: 404s, redirects and previews are not
+  kept;
+- once a second, brings in briefings whose scheduled time has come
+  (publication.release_due_briefings), which retires the pages that must show them.
+
+Django's CacheMiddleware is not used because it keys pages by the full URL, host and
+query string included, which lets any visitor fill the cache with copies.
 """
 
-import logging
-import uuid
-from functools import wraps
+import hashlib
+import time
+from dataclasses import dataclass
+from typing import Callable
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.middleware.cache import CacheMiddleware
-from redis.exceptions import RedisError
+from django.core.cache import caches
+from django.urls import Resolver404, resolve
 
-GENERATION_KEY = "briefings:content-generation"
-logger = logging.getLogger(__name__)
+from . import page_versions, publication
 
-
-def current_generation():
-    """The generation to key pages by; None while the shared cache cannot be reached."""
-    try:
-        return cache.get_or_set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-    except RedisError:
-        logger.exception("Shared cache unreachable: serving pages without the page cache.")
-        return None
+RELEASE_CHECK_SECONDS = 1.0
 
 
-def start_new_generation(**signal_arguments):
-    """Forget every cached page. Call it after changes that send no signal (update())."""
-    try:
-        cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-    except RedisError:
-        # The editor's change is saved; other workers' copies expire within
-        # PAGE_CACHE_SECONDS, and none is used while the cache stays unreachable.
-        logger.exception("Shared cache unreachable: could not retire cached pages.")
+@dataclass(frozen=True)
+class PagePolicy:
+    depends_on: Callable[..., set]  # the view's URL keyword arguments -> dependencies
+    query_key: Callable  # request.GET -> canonical string; ValueError if malformed
 
 
-def cached_public_page(view):
-    """Serve a public view from the page cache; private responses (staff previews) pass by."""
+def no_query(query):
+    return ""
 
-    @wraps(view)
-    def cached_view(request, *args, **kwargs):
-        generation = current_generation() if settings.PAGE_CACHE_SECONDS else None
-        if generation is None:
-            return view(request, *args, **kwargs)
-        middleware = CacheMiddleware(
-            lambda request: view(request, *args, **kwargs),
-            page_timeout=settings.PAGE_CACHE_SECONDS,
-            key_prefix=generation,
-            cache_alias="pages",
-        )
-        response = middleware(request)
-        if not response.has_header("Cache-Control") or "private" not in response["Cache-Control"]:
+
+def public_page(depends_on, query_key=no_query):
+    """Mark a view's pages as cacheable for the public."""
+
+    def mark(view):
+        view.page_policy = PagePolicy(depends_on, query_key)
+        return view
+
+    return mark
+
+
+class PublicPageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.next_release_check = 0.0
+
+    def __call__(self, request):
+        self.release_due_briefings_now_and_then()
+        key = self.cache_key(request)
+        if key is None:
+            return self.get_response(request)
+        pages = caches["pages"]
+        response = pages.get(key)
+        if response is None:
+            response = self.get_response(request)
+            if is_storable(response):
+                pages.set(key, response, settings.PAGE_CACHE_SECONDS)
+        if response.status_code == 200 and not response.has_header("Cache-Control"):
+            # Browsers revalidate every time (ETag, 304), so none keeps a stale copy.
             response["Cache-Control"] = "max-age=0, must-revalidate"
-            del response["Expires"]
         return response
 
-    return cached_view
+    def release_due_briefings_now_and_then(self):
+        now = time.time()
+        if now >= self.next_release_check or now < self.next_release_check - 2:
+            self.next_release_check = now + RELEASE_CHECK_SECONDS
+            publication.release_due_briefings()
+
+    def cache_key(self, request):
+        """The key of this request's page, or None if it must not use the cache."""
+        if (
+            not settings.PAGE_CACHE_SECONDS
+            or request.method not in ("GET", "HEAD")
+            or settings.SESSION_COOKIE_NAME in request.COOKIES
+        ):
+            return None
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return None
+        policy = getattr(match.func, "page_policy", None)
+        if policy is None:
+            return None
+        try:
+            query = policy.query_key(request.GET)
+        except ValueError:
+            return None  # the view answers malformed parameters with a 404
+        things = sorted({page_versions.SITE, *policy.depends_on(**match.kwargs)})
+        versions = page_versions.shared_versions.versions(things)
+        if versions is None:
+            return None
+        page = "\n".join([request.method, request.path_info, query, *things, *versions])
+        return "page:" + hashlib.sha256(page.encode()).hexdigest()
 
 
-def connect_signals():
-    from .models import Briefing, Tag, TaggedBriefing
-
-    for model in (Briefing, Tag, TaggedBriefing):
-        post_save.connect(start_new_generation, sender=model, dispatch_uid=f"pages-{model}")
-        post_delete.connect(start_new_generation, sender=model, dispatch_uid=f"pages-d-{model}")
-    m2m_changed.connect(start_new_generation, sender=TaggedBriefing, dispatch_uid="pages-m2m")
+def is_storable(response):
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "private" not in response.get("Cache-Control", "")
+    )

@@ -73,3 +73,23 @@ def unicode_slug(text):
 def is_unicode_slug(value):
     """Letters, marks and digits of any script, with "-" and "_" between them."""
     return bool(value) and all(ch in "-_" or unicodedata.category(ch)[0] in "LMN" for ch in value)
+
+
+def name_key(name):
+    """A tag name folded for comparison: "École", "école" and "ÉCOLE" are one name."""
+    return unicodedata.normalize("NFKC", name).casefold().strip()
+
+
+def index_initial(key):
+    """The A–Z section of the tags index a folded name belongs to; "" if none.
+
+    Accents are ignored ("école" is under E); other scripts and digits share a section.
+    """
+    decomposed = unicodedata.normalize("NFKD", key[:1])
+    first = decomposed[:1]
+    return first if "a" <= first <= "z" else ""
+
+
+def fold_slug(slug):
+    """The one spelling of a slug: "SCO" is "sco", and every Unicode form of "école" is one."""
+    return unicodedata.normalize("NFKC", slug).casefold()

@@ -11,4 +11,5 @@ urlpatterns = [
     path("briefings/<slug:slug>/", views.briefing_detail, name="detail"),
     path("tags/", views.tag_index, name="tag_index"),
     path("tags/<tag_slugs:slugs>/", views.tag_filter, name="tag"),
+    path("tags/<tag_slugs:slugs>/topics/", views.more_topics, name="more_topics"),
 ]

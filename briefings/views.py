@@ -1,29 +1,37 @@
-from django.core.paginator import Paginator
-from django.db.models import Count
+"""Public pages. Each costs a fixed number of indexed queries, whatever the archive's size."""
+
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
-from .models import Briefing, Tag
-from .page_cache import cached_public_page
+from . import text
+from .models import Briefing, Tag, tag_filter_url
+from .page_cache import public_page
+from .page_versions import LATEST_LIST, TAG_COUNTS, briefing_page, tag_page
+from .pagination import cursor_query_key, newest_first
+from .tag_index import SECTIONS, index_query_key, read_index_query, tags_in_section
 
-PAGE_SIZE = 12
 MAX_FILTER_TAGS = 6
 HOME_TOPIC_COUNT = 12
+INDEX_TOP_TOPICS = 60
+# "Narrow down" ranks further tags among the newest briefings of a list, so that its
+# cost stays flat however many briefings a popular tag has.
+NARROWING_SAMPLE = 300
+NARROWING_SHOWN = 30
+MORE_NARROWING_SHOWN = 300
 
 
-@cached_public_page
+@public_page(depends_on=lambda: {LATEST_LIST, TAG_COUNTS}, query_key=cursor_query_key)
 def home(request):
-    briefings = Briefing.objects.published().for_listing()
     context = {
-        "page": paginate(request, briefings),
-        "topics": tag_counts(Briefing.objects.published())[:HOME_TOPIC_COUNT],
+        "page": newest_first(Briefing.objects.published(), request),
+        "topics": Tag.objects.most_used()[:HOME_TOPIC_COUNT],
     }
     return render(request, "briefings/home.html", context)
 
 
-@cached_public_page
+@public_page(depends_on=lambda slug: {briefing_page(slug)})
 def briefing_detail(request, slug):
     """A published briefing; staff may also preview drafts and scheduled ones."""
     briefings = Briefing.objects.select_related("author").prefetch_related("tags")
@@ -36,53 +44,121 @@ def briefing_detail(request, slug):
     return response
 
 
-@cached_public_page
+@public_page(depends_on=lambda: {TAG_COUNTS}, query_key=index_query_key)
 def tag_index(request):
-    tags = tag_counts(Briefing.objects.published()).order_by("name")
-    return render(request, "briefings/tag_index.html", {"tags": tags})
+    """The most used topics and an A–Z of all of them, one letter a page."""
+    try:
+        section, after = read_index_query(request.GET)
+    except ValueError:
+        raise Http404("No such section of the topics index.") from None
+    if section is None:
+        context = {"top_topics": Tag.objects.most_used()[:INDEX_TOP_TOPICS]}
+    else:
+        context = {"section": section, **tags_in_section(section, after)}
+    context["sections"] = SECTIONS
+    return render(request, "briefings/tag_index.html", context)
 
 
-@cached_public_page
+def tag_pages(slugs):
+    return {tag_page(slug) for slug in slugs}
+
+
+@public_page(depends_on=tag_pages, query_key=cursor_query_key)
 def tag_filter(request, slugs):
     """Published briefings that carry every tag in the URL, with ways to narrow further."""
-    wanted = sorted(set(slugs) - {""})
-    if not 0 < len(wanted) <= MAX_FILTER_TAGS:
-        raise Http404(f"A filter names one to {MAX_FILTER_TAGS} tags.")
-    if wanted != slugs:
-        return redirect("briefings:tag", slugs=wanted, permanent=True)
-    published = Briefing.objects.published()
-    selected = list(
-        Tag.objects.filter(slug__in=wanted, tagged_briefings__content_object__in=published)
-        .distinct()
-        .order_by("slug")
-    )
-    if len(selected) != len(wanted):
-        raise Http404("No such tag.")
-    briefings = briefings_with_all_tags(published, selected)
+    found = find_filter(request, slugs)
+    if not isinstance(found, tuple):
+        return found
+    selected, briefings, sample = found
+    wanted = [tag.slug for tag in selected]
+    # One tag's count is kept in the database; a combination's is counted up to the sample.
+    count = selected[0].published_count if len(selected) == 1 else len(sample)
+    narrowing = narrowing_links(selected, sample, NARROWING_SHOWN)
     context = {
         "selected": [
             {"tag": tag, "remove_url": filter_url(wanted, remove=tag.slug)} for tag in selected
         ],
-        "page": paginate(request, briefings.for_listing()),
-        "narrowing": narrowing_links(briefings, selected),
+        "count": count,
+        "sampled": count > NARROWING_SAMPLE,
+        "sample_size": NARROWING_SAMPLE,
+        "narrowing": narrowing[:NARROWING_SHOWN],
+        "more_topics_url": reverse("briefings:more_topics", kwargs={"slugs": wanted})
+        if len(narrowing) > NARROWING_SHOWN
+        else None,
+        "page": newest_first(briefings, request),
     }
     return render(request, "briefings/tag_filter.html", context)
 
 
-def narrowing_links(briefings, selected):
-    """Each further tag among these briefings, with the count adding it would leave."""
+@public_page(depends_on=tag_pages)
+def more_topics(request, slugs):
+    """Every further topic found among a filter's newest briefings, beyond the top ones."""
+    found = find_filter(request, slugs)
+    if not isinstance(found, tuple):
+        return found
+    selected, _, sample = found
+    context = {
+        "selected": selected,
+        "filter_url": filter_url([tag.slug for tag in selected]),
+        "narrowing": narrowing_links(selected, sample, MORE_NARROWING_SHOWN),
+        "sample_size": NARROWING_SAMPLE,
+    }
+    return render(request, "briefings/more_topics.html", context)
+
+
+def find_filter(request, slugs):
+    """The tags a filter URL names, its briefings and the ids of its newest ones.
+
+    Returns a response instead when the URL is not the canonical spelling (a redirect)
+    or the combination holds no briefing (a 404 that offers the nearest ones).
+    """
+    wanted = sorted({text.fold_slug(slug) for slug in slugs} - {""})
+    if not 0 < len(wanted) <= MAX_FILTER_TAGS:
+        raise Http404(f"A filter names one to {MAX_FILTER_TAGS} tags.")
+    if not all(text.is_unicode_slug(slug) for slug in wanted):
+        raise Http404("No such tag.")
+    if wanted != slugs:
+        query = request.META.get("QUERY_STRING", "")
+        path = reverse(request.resolver_match.view_name, kwargs={"slugs": wanted})
+        return redirect(f"{path}?{query}" if query else path, permanent=True)
+    selected = list(Tag.objects.in_use().filter(slug__in=wanted).order_by("name_key"))
+    if len(selected) != len(wanted):
+        raise Http404("No such tag.")
+    briefings = briefings_with_all_tags(Briefing.objects.published(), selected)
+    newest = briefings.order_by("-published_at", "-pk").values_list("pk", flat=True)
+    sample = list(newest[: NARROWING_SAMPLE + 1])
+    if not sample:
+        return no_briefings_with_all(request, selected)
+    return selected, briefings, sample
+
+
+def no_briefings_with_all(request, selected):
+    """A 404 that offers each tag alone and the combinations one tag smaller that hold some."""
+    published = Briefing.objects.published()
+    nearest = []
+    if len(selected) > 2:
+        for left_out in selected:
+            rest = [tag for tag in selected if tag != left_out]
+            if briefings_with_all_tags(published, rest).exists():
+                nearest.append({"tags": rest, "url": filter_url([tag.slug for tag in rest])})
+    context = {"selected": selected, "nearest": nearest}
+    return render(request, "briefings/no_match.html", context, status=404)
+
+
+def narrowing_links(selected, sample, limit):
+    """Further tags, ranked by how many of the newest briefings adding each would leave."""
     if len(selected) >= MAX_FILTER_TAGS:
         return []
     slugs = [tag.slug for tag in selected]
+    further = (
+        Tag.objects.carried_by(sample[:NARROWING_SAMPLE])
+        .exclude(pk__in=[tag.pk for tag in selected])
+        .only("name", "slug")[: limit + 1]
+    )
     return [
-        {"tag": tag, "count": tag.briefing_count, "add_url": filter_url(slugs, add=tag.slug)}
-        for tag in tag_counts(briefings).exclude(pk__in=[tag.pk for tag in selected])
+        {"name": tag.name, "count": tag.briefing_count, "url": filter_url(slugs, add=tag.slug)}
+        for tag in further
     ]
-
-
-def paginate(request, queryset):
-    """The requested page; a missing, malformed or out-of-range number gives a real page."""
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def briefings_with_all_tags(briefings, tags):
@@ -91,18 +167,9 @@ def briefings_with_all_tags(briefings, tags):
     return briefings
 
 
-def tag_counts(briefings):
-    """Tags carried by these briefings, each with how many of them carry it."""
-    return (
-        Tag.objects.filter(tagged_briefings__content_object__in=briefings)
-        .annotate(briefing_count=Count("tagged_briefings"))
-        .order_by("-briefing_count", "name")
-    )
-
-
 def filter_url(slugs, add=None, remove=None):
     """The filter page for these slugs with one added or removed; home when none remain."""
-    new_slugs = sorted({*slugs, add} - {remove, None})
+    new_slugs = tuple(sorted({*slugs, add} - {remove, None}))
     if not new_slugs:
         return reverse("briefings:home")
-    return reverse("briefings:tag", kwargs={"slugs": new_slugs})
+    return tag_filter_url(new_slugs)

@@ -55,9 +55,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
+    # Before sessions and auth: an anonymous reader's cached page skips them.
+    "briefings.page_cache.PublicPageCacheMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -77,6 +79,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "briefings.context_processors.site_url",
             ],
         },
     },
@@ -91,18 +94,23 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
-    # Shared by every worker when Redis is configured: it holds the content
-    # generation that tells all workers at once that their cached pages are stale.
+    # Shared by every worker: the versions of what cached pages show
+    # (briefings/page_versions.py). Redis when configured, else a database table
+    # (made by a migration), so that several workers agree either way.
     "default": (
         {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            # An unreachable Redis must not hold requests up: pages are then served
-            # uncached (briefings/page_cache.py).
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            # A Redis that hangs holds one request up this long; then pages are served
+            # uncached for a few seconds before it is tried again.
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
         }
         if REDIS_URL
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "briefings_shared_cache",  # made by migration briefings 0004
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
     ),
     # Rendered public pages, in each worker's own memory: no network round trip.
     "pages": {
@@ -112,10 +120,16 @@ CACHES = {
     },
 }
 
-# How long a public page is served from the cache at most; any edit replaces it at
-# once in every worker that shares the default cache (see briefings/page_cache.py).
+# How long a public page is served from the cache at most; an edit retires the pages
+# it affects in every worker within a second (see briefings/page_cache.py).
 # 0 turns the page cache off.
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "60"))
+
+# The site's public address, for canonical links; pages are cached whatever host a
+# request names. Unset in development, where the request's own host is used.
+SITE_URL = os.environ.get(
+    "DJANGO_SITE_URL", "" if DEBUG or not ALLOWED_HOSTS else f"https://{ALLOWED_HOSTS[0]}"
+).rstrip("/")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}

@@ -5,12 +5,15 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.core.cache import caches
+from django.core.cache.backends.db import DatabaseCache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from briefings.models import Briefing, Status
+from briefings.models import Briefing, Status, Tag
+from briefings.page_versions import shared_versions
 
 _numbers = itertools.count(1)
 PROJECT = Path(__file__).resolve().parent.parent
@@ -27,9 +30,12 @@ def require_tool(found, missing_message):
 
 @pytest.fixture(autouse=True)
 def empty_caches():
-    """Each test starts with no cached pages and no content generation."""
-    for cache in caches.all():
-        cache.clear()
+    """Each test starts with no cached pages and no remembered page versions."""
+    caches["pages"].clear()
+    # The database cache lives in the test database, which each test rolls back.
+    if not isinstance(caches["default"], DatabaseCache):
+        caches["default"].clear()
+    shared_versions.forget()
 
 
 @pytest.fixture(autouse=True)
@@ -75,3 +81,24 @@ def image_upload(name="photo.png", image_format="PNG", size=(1000, 700), **optio
 def file_upload(name, content):
     """An uploaded file with any content, whatever its name says."""
     return SimpleUploadedFile(name, content)
+
+
+@pytest.fixture
+def clock():
+    """Time stands still until the test moves it (clock.shift(seconds))."""
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        yield traveller
+
+
+def published_counts():
+    """Each tag's stored count of public briefings, by name."""
+    return dict(Tag.objects.values_list("name", "published_count"))
+
+
+def true_counts():
+    """Each tag's count of public briefings, counted from scratch."""
+    public = Briefing.objects.published()
+    return {
+        tag.name: tag.tagged_briefings.filter(content_object__in=public).count()
+        for tag in Tag.objects.all()
+    }

@@ -1,0 +1,96 @@
+"""A briefing's public life: when it goes live or leaves the site, and what follows.
+
+A briefing is public when published() says so. `Briefing.is_live` records whether the
+topic counts (`Tag.published_count`) and the cached pages already know it. Three things
+can bring the two apart, and each ends here:
+
+- a save (status, date or text changed): `sync_after_save`;
+- a change of its tags: `tags_added` / `tags_removed`;
+- the passing of a scheduled time, with no save: `release_due_briefings`, which the
+  page cache middleware calls at most once a second per worker, so no cron job is needed.
+
+`is_live` only ever changes through a conditional UPDATE, so when two workers see the
+same change only one of them adjusts the counts.
+"""
+
+from django.db import transaction
+
+from . import page_versions
+from .models import Briefing, Tag
+
+
+def sync_after_save(briefing, before):
+    """Follow a save; `before` is the stored (slug, is_live) as it was, or None if new."""
+    old_slug, was_live = before or (briefing.slug, False)
+    change = _update_live_flag(briefing.pk)
+    briefing.is_live = was_live if change is None else change == "live"
+    if not (was_live or briefing.is_live):
+        return  # a draft or a scheduled briefing: nothing public changed
+    depends = {page_versions.briefing_page(old_slug), page_versions.briefing_page(briefing.slug)}
+    depends |= _lists_showing(briefing.pk, counts_changed=change is not None)
+    page_versions.retire_after_commit(depends)
+
+
+def tags_added(briefing_pk, tag_pks):
+    _tags_changed(briefing_pk, tag_pks, +1)
+
+
+def tags_removed(briefing_pk, tag_pks):
+    _tags_changed(briefing_pk, tag_pks, -1)
+
+
+def before_delete(briefing):
+    """Take a live briefing out of the counts and retire its pages (its tags go next)."""
+    if not Briefing.objects.filter(pk=briefing.pk, is_live=True).exists():
+        return
+    depends = _lists_showing(briefing.pk, counts_changed=True)
+    Tag.objects.filter(tagged_briefings__content_object=briefing.pk).add_to_published_count(-1)
+    page_versions.retire_after_commit(depends | {page_versions.briefing_page(briefing.slug)})
+
+
+def release_due_briefings():
+    """Bring briefings whose scheduled time has come into the counts and lists."""
+    due = Briefing.objects.filter(is_live=False).published().values_list("pk", "slug")
+    for pk, slug in due:
+        with transaction.atomic():
+            if _update_live_flag(pk) == "live":
+                depends = _lists_showing(pk, counts_changed=True)
+                page_versions.retire_after_commit(depends | {page_versions.briefing_page(slug)})
+
+
+def _update_live_flag(pk):
+    """Set is_live to match published(), adjusting tag counts; "live", "dark" or None."""
+    if Briefing.objects.filter(pk=pk, is_live=False).published().update(is_live=True):
+        _tags_of(pk).add_to_published_count(+1)
+        return "live"
+    if Briefing.objects.filter(pk=pk, is_live=True).not_published().update(is_live=False):
+        _tags_of(pk).add_to_published_count(-1)
+        return "dark"
+    return None
+
+
+def _tags_changed(briefing_pk, tag_pks, delta):
+    if not tag_pks or not Briefing.objects.filter(pk=briefing_pk, is_live=True).exists():
+        return
+    Tag.objects.filter(pk__in=tag_pks).add_to_published_count(delta)
+    changed = {page_versions.tag_page(slug) for slug in _slugs(Tag.objects.filter(pk__in=tag_pks))}
+    slug = Briefing.objects.filter(pk=briefing_pk).values_list("slug", flat=True).first()
+    depends = _lists_showing(briefing_pk, counts_changed=True) | changed
+    page_versions.retire_after_commit(depends | {page_versions.briefing_page(slug)})
+
+
+def _lists_showing(briefing_pk, counts_changed):
+    """The lists a live briefing appears on: the latest list and its tags' pages."""
+    depends = {page_versions.LATEST_LIST}
+    depends |= {page_versions.tag_page(slug) for slug in _slugs(_tags_of(briefing_pk))}
+    if counts_changed:
+        depends.add(page_versions.TAG_COUNTS)
+    return depends
+
+
+def _tags_of(briefing_pk):
+    return Tag.objects.filter(tagged_briefings__content_object=briefing_pk)
+
+
+def _slugs(tags):
+    return tags.values_list("slug", flat=True)
