@@ -263,9 +263,7 @@ class Briefing(models.Model):
         ordering = ["-published_at", "-pk"]
         indexes = [
             # Serves published() and its newest-first, keyset-paginated order.
-            models.Index(
-                fields=["status", "-published_at", "-id"], name="briefing_published_idx"
-            ),
+            models.Index(fields=["status", "-published_at", "-id"], name="briefing_published_idx"),
             # Finds briefings whose scheduled time has come but that are not live yet.
             models.Index(
                 fields=["published_at"],

@@ -20,8 +20,8 @@ query string included, which lets any visitor fill the cache with copies.
 
 import hashlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from django.conf import settings
 from django.core.cache import caches

@@ -45,10 +45,14 @@ def media_in_tmp(settings, tmp_path):
 
 
 @pytest.fixture
-def make_briefing(db):
-    """Create a briefing: published a day ago unless overridden; tags by name."""
+def make_briefing(db, django_capture_on_commit_callbacks):
+    """Create a briefing, committed: published a day ago unless overridden; tags by name."""
 
     def make(tags=(), **overrides):
+        with django_capture_on_commit_callbacks(execute=True):
+            return create(tags, **overrides)
+
+    def create(tags, **overrides):
         number = next(_numbers)
         fields = {
             "title": f"Briefing {number}",

@@ -141,7 +141,7 @@ def test_change_list_shows_columns_filters_and_dates(admin_client, make_briefing
     assert re.search(r'<td class="field-tag_names">(India, SCO|SCO, India)</td>', html)
     for heading in ["Title", "Status", "Publication date", "Tags"]:
         assert f">{heading}</a>" in html
-    for title in ["status", "Tags", "publication date"]:
+    for title in ["status", "tag", "publication date"]:
         assert f'<details data-filter-title="{title}"' in html
     assert "?published_at__year=" in html, "date hierarchy"
 
@@ -162,10 +162,28 @@ def test_change_list_filters_by_status_and_tag(admin_client, make_briefing):
     sco = Tag.objects.get(name="SCO")
     for query, expected in [
         ({"status__exact": "draft"}, ["Draft one"]),
-        ({"tags__id__exact": sco.pk}, ["Draft one"]),
+        ({"tag": sco.slug}, ["Draft one"]),
     ]:
         html = admin_client.get(LIST_URL, query).content.decode()
         assert re.findall(r'<th class="field-title"><a [^>]+>([^<]+)</a>', html) == expected
+
+
+def test_change_list_tag_filter_offers_only_the_most_used_tags(admin_client, make_briefing):
+    for n in range(30):
+        make_briefing(tags=[f"Topic {n:02d}"] + [f"Popular {k}" for k in range(n % 3)])
+    html = admin_client.get(LIST_URL).content.decode()
+    offered = re.findall(r'<a href="\?tag=([^"&]+)"', html)
+    assert len(offered) == 20
+    assert offered[:2] == ["popular-0", "popular-1"]
+    chosen = admin_client.get(LIST_URL, {"tag": "topic-29"}).content.decode()
+    assert 'href="?tag=topic-29"' in chosen, "the tag in use stays offered"
+
+
+def test_change_lists_do_not_count_the_whole_archive(admin_client, make_briefing):
+    make_briefing(tags=["SCO"])
+    for url in [LIST_URL, reverse("admin:briefings_tag_changelist")]:
+        html = admin_client.get(url, {"q": "o"}).content.decode()
+        assert "Show all" in html and "total" not in html, url
 
 
 def test_bulk_publish_and_unpublish(admin_client, make_briefing):

@@ -1,7 +1,10 @@
+from collections import Counter
+
 from django.core.management import call_command
 
 from briefings.demo_content import BRIEFINGS
-from briefings.models import Briefing, Tag
+from briefings.models import Briefing, Status, Tag
+from briefings.text import render_markdown
 
 FACTS_TAGS = {"SCO", "75th anniversary", "border talks"}
 
@@ -32,12 +35,30 @@ def test_demo_loader_leaves_edited_briefings_alone(db):
     assert Briefing.objects.get(slug=BRIEFINGS[0]["slug"]).title == "Edited by an editor"
 
 
-def test_generate_briefings_makes_tagged_published_briefings(db):
-    call_command("generate_briefings", count=30, tags=8, images=2, words=300)
-    assert Briefing.objects.published().count() == 30
-    per_briefing = [b.tags.count() for b in Briefing.objects.all()]
-    assert min(per_briefing) >= 3 and max(per_briefing) <= 5
-    assert Tag.objects.count() == 8
-    sample = Briefing.objects.first()
-    assert 250 <= len(sample.body.split()) <= 350
-    assert sample.renditions["thumb"] and sample.body_html.startswith("<p>")
+def test_generated_archive_is_shaped_like_a_real_one(db):
+    call_command("generate_briefings", count=600, tags=400, images=1, words=200, seed=3)
+    briefings = Briefing.objects.all()
+    assert briefings.count() == 600
+    drafts = briefings.filter(status=Status.DRAFT).count()
+    scheduled = briefings.filter(status=Status.PUBLISHED).exclude(pk__in=briefings.published())
+    assert 5 <= drafts <= 40, "about 3 % drafts"
+    assert Briefing.objects.published().count() == 600 - drafts - scheduled.count()
+    per_briefing = [len(b.tags.all()) for b in briefings.prefetch_related("tags")]
+    assert min(per_briefing) == 3 and max(per_briefing) == 6
+    counts = sorted(Tag.objects.values_list("published_count", flat=True), reverse=True)
+    assert len(counts) == 400 and min(counts) >= 0
+    assert counts[0] >= 600 / 3, "the top tag is on a third or more"
+    assert sum(1 for count in counts if count <= 3) >= 150, "a long tail of rare tags"
+    years = {d.year for d in briefings.published().dates("published_at", "year")}
+    assert len(years) >= 10
+    assert (
+        Tag.objects.exclude(initial__in=list("abcdefghijklmnopqrstuvwxyz"))
+        .filter(name__regex=r"[^\x00-\x7f]")
+        .exists()
+    ), "some names in other scripts"
+    words = Counter(word for b in briefings[:100] for word in b.body.lower().split())
+    ranked = [count for _, count in words.most_common()]
+    assert len(words) > 1000 and ranked[0] > 20 * ranked[100], "Zipf-like word frequencies"
+    sample = briefings.exclude(status=Status.DRAFT).first()
+    assert sample.body_html == render_markdown(sample.body), "derived through the model"
+    assert sample.renditions["thumb"] and sample.reading_minutes == 1

@@ -1,113 +1,266 @@
-from django.contrib.auth import get_user_model
-from django.core.cache import cache
-from django.urls import reverse
+"""The page cache: what it stores, for whom, and exactly which pages a change retires."""
 
-from briefings.models import Briefing, Status, Tag
-from briefings.page_cache import GENERATION_KEY
+import re
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import caches
+from django.urls import reverse
+from django.utils import timezone
+
+from briefings.models import Status, Tag
+from briefings.page_versions import KEY_PREFIX, LATEST_LIST, shared_versions
 
 PUBLIC_URLS = ["/", "/tags/", "/tags/sco/"]
 
 
-def test_repeat_views_are_served_from_the_cache(client, make_briefing, django_assert_num_queries):
+@pytest.fixture
+def renewals(monkeypatch):
+    """The sets of things each renewal of page versions named, in order."""
+    calls = []
+    renew = shared_versions.renew
+
+    def record(things):
+        calls.append(set(things))
+        renew(things)
+
+    monkeypatch.setattr(shared_versions, "renew", record)
+    return calls
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run what a block leaves for after commit, as a real commit would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def is_cached(client, url, django_assert_num_queries, **headers):
+    """Whether the page at url comes from the cache: served without a query."""
+    try:
+        with django_assert_num_queries(0):
+            client.get(url, headers=headers)
+    except pytest.fail.Exception:
+        return False
+    return True
+
+
+def stored_pages():
+    return len(caches["pages"]._cache)
+
+
+def edit_form(briefing, **changes):
+    moment = briefing.published_at
+    fields = {
+        "title": briefing.title, "slug": briefing.slug, "standfirst": briefing.standfirst,
+        "body": briefing.body, "tags": ", ".join(tag.name for tag in briefing.tags.all()),
+        "lead_image_alt": "", "lead_image_caption": "", "lead_image_credit": "",
+        "status": briefing.status, "author": "",
+        "published_at_0": moment.strftime("%Y-%m-%d") if moment else "",
+        "published_at_1": moment.strftime("%H:%M:%S") if moment else "",
+    }  # fmt: skip
+    return {**fields, **changes}
+
+
+def test_repeat_views_are_served_from_the_cache(client, make_briefing, clock):
     briefing = make_briefing(tags=["SCO"])
     for url in [*PUBLIC_URLS, briefing.get_absolute_url()]:
         first = client.get(url)
-        with django_assert_num_queries(0):
-            again = client.get(url)
+        again = client.get(url)
         assert again.content == first.content
+        assert again["Cache-Control"] == "max-age=0, must-revalidate"
+
+
+def test_cached_pages_cost_no_query(client, make_briefing, clock, django_assert_num_queries):
+    briefing = make_briefing(tags=["SCO"])
+    for url in [*PUBLIC_URLS, briefing.get_absolute_url()]:
+        client.get(url)
+        assert is_cached(client, url, django_assert_num_queries), url
 
 
 def test_pages_are_cached_only_when_enabled(
-    client, settings, make_briefing, django_assert_num_queries
+    client, settings, make_briefing, clock, django_assert_num_queries
 ):
     settings.PAGE_CACHE_SECONDS = 0
     make_briefing()
     client.get("/")
-    with django_assert_num_queries(4):
-        client.get("/")
-
-
-def test_an_edit_shows_at_once(client, make_briefing):
-    briefing = make_briefing(title="Before", tags=["SCO"])
-    for url in PUBLIC_URLS:
-        client.get(url)
-    briefing.title = "After"
-    briefing.save()
-    assert "After" in client.get("/").content.decode()
-    assert "After" in client.get("/tags/sco/").content.decode()
-
-
-def test_tag_changes_show_at_once(client, make_briefing):
-    briefing = make_briefing(tags=["SCO"])
-    client.get("/tags/")
-    briefing.tags.add("India")
-    assert "India" in client.get("/tags/").content.decode()
-    tag = Tag.objects.get(name="India")
-    tag.name = "Republic of India"
-    tag.save()
-    assert "Republic of India" in client.get("/tags/").content.decode()
-
-
-def test_bulk_publish_and_unpublish_show_at_once(admin_client, client, make_briefing):
-    draft = make_briefing(title="Waiting", status=Status.DRAFT, published_at=None)
-    assert "Waiting" not in client.get("/").content.decode()
-    changelist = reverse("admin:briefings_briefing_changelist")
-    admin_client.post(changelist, {"action": "publish", "_selected_action": [draft.pk]})
-    assert "Waiting" in client.get("/").content.decode()
-    admin_client.post(changelist, {"action": "unpublish", "_selected_action": [draft.pk]})
-    assert "Waiting" not in client.get("/").content.decode()
-
-
-def test_deleting_a_briefing_removes_it_at_once(client, make_briefing):
-    briefing = make_briefing(title="Withdrawn")
-    assert client.get(briefing.get_absolute_url()).status_code == 200
-    briefing.delete()
-    assert client.get(briefing.get_absolute_url()).status_code == 404
+    assert not is_cached(client, "/", django_assert_num_queries)
 
 
 def test_browsers_revalidate_and_get_304(client, make_briefing):
     make_briefing()
     response = client.get("/")
-    assert response["Cache-Control"] == "max-age=0, must-revalidate"
     assert not response.has_header("Expires")
     again = client.get("/", headers={"if-none-match": response["ETag"]})
     assert again.status_code == 304
 
 
-def test_staff_previews_are_never_cached_for_the_public(client, make_briefing):
+def test_an_edit_shows_at_once_in_this_worker(client, make_briefing, committed):
+    briefing = make_briefing(title="Before", tags=["SCO"])
+    for url in [*PUBLIC_URLS, briefing.get_absolute_url()]:
+        client.get(url)
+    with committed():
+        briefing.title = "After"
+        briefing.save()
+    for url in ["/", "/tags/sco/", briefing.get_absolute_url()]:
+        assert "After" in client.get(url).content.decode(), url
+
+
+def test_a_change_retires_pages_once_and_only_after_commit(
+    admin_client, make_briefing, renewals, django_capture_on_commit_callbacks
+):
+    briefing = make_briefing(title="Before", tags=["SCO"])
+    renewals.clear()
+    change_url = reverse("admin:briefings_briefing_change", args=[briefing.pk])
+    with django_capture_on_commit_callbacks() as after_commit:
+        response = admin_client.post(
+            change_url, edit_form(briefing, title="After", tags="SCO, India")
+        )
+        assert response.status_code == 302
+        assert renewals == [], "nothing is retired before the transaction commits"
+    for callback in after_commit:
+        callback()
+    assert renewals == [
+        {f"briefing:{briefing.slug}", LATEST_LIST, "tag:sco", "tag:india", "tag-counts"}
+    ]
+
+
+def test_saving_drafts_and_scheduled_briefings_retires_nothing(
+    admin_client, make_briefing, renewals, committed
+):
+    draft = make_briefing(status=Status.DRAFT, published_at=None, tags=["SCO"])
+    later = timezone.now() + timedelta(days=2)
+    scheduled = make_briefing(published_at=later, tags=["SCO"])
+    with committed():
+        for briefing in (draft, scheduled):
+            change_url = reverse("admin:briefings_briefing_change", args=[briefing.pk])
+            form = edit_form(briefing, title="Still not public", tags="SCO, India")
+            assert admin_client.post(change_url, form).status_code == 302
+        admin_client.post(reverse("admin:briefings_briefing_add"), edit_form(draft, slug="new"))
+    assert renewals == []
+
+
+def test_unaffected_pages_stay_cached(
+    client, make_briefing, committed, clock, django_assert_num_queries
+):
+    edited = make_briefing(title="Edited", tags=["SCO"])
+    other = make_briefing(title="Other", tags=["India"])
+    urls = ["/", "/tags/sco/", "/tags/india/", "/tags/", edited.get_absolute_url(),
+            other.get_absolute_url()]  # fmt: skip
+    for url in urls:
+        client.get(url)
+    with committed():
+        edited.title = "Edited again"
+        edited.save()
+    for url in ["/tags/india/", "/tags/", other.get_absolute_url()]:
+        assert is_cached(client, url, django_assert_num_queries), url
+    for url in ["/", "/tags/sco/", edited.get_absolute_url()]:
+        assert "Edited again" in client.get(url).content.decode(), url
+
+
+def test_a_renamed_tag_retires_every_page(client, make_briefing, committed, clock):
+    briefing = make_briefing(tags=["SCO", "India"])
+    for url in ["/", "/tags/india/", briefing.get_absolute_url()]:
+        client.get(url)
+    with committed():
+        tag = Tag.objects.get(name="SCO")
+        tag.name = "Shanghai Cooperation Organisation"
+        tag.save()
+    for url in ["/", "/tags/india/", briefing.get_absolute_url()]:
+        assert "Shanghai Cooperation Organisation" in client.get(url).content.decode(), url
+
+
+def test_logged_in_requests_neither_read_nor_fill_the_cache(
+    client, make_briefing, clock, django_assert_num_queries
+):
+    make_briefing(title="Public", tags=["SCO"])
     draft = make_briefing(title="Secret draft", status=Status.DRAFT)
+    client.get("/")
     staff = get_user_model().objects.create(username="editor", is_staff=True)
     client.force_login(staff)
+    assert not is_cached(client, "/", django_assert_num_queries), "not served to editors"
     assert client.get(draft.get_absolute_url()).status_code == 200
+    client.get("/tags/sco/")
     client.logout()
     assert client.get(draft.get_absolute_url()).status_code == 404
-    assert Briefing.objects.published().count() == 0
+    assert not is_cached(client, "/tags/sco/", django_assert_num_queries), "not filled by editors"
 
 
-def test_a_save_in_another_worker_replaces_this_workers_pages(
-    client, make_briefing, django_assert_num_queries
+def test_junk_parameters_and_host_spellings_share_one_entry(
+    client, settings, make_briefing, clock, django_assert_num_queries
 ):
-    # Another worker's save changes only the shared generation (Redis in production);
-    # this worker's page memory is keyed by it, so its copies are no longer used.
+    settings.ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+    briefings = [make_briefing() for _ in range(14)]
+    client.get("/")
+    client.get(f"/?before={briefings[11].pk}")
+    entries = stored_pages()
+    cursor = briefings[11].pk
+    for url in ["/?utm_source=newsletter", "/?utm_medium=x&ref=y", "/?page=7", "/?x=" + "y" * 500,
+                f"/?before=0{cursor}", f"/?before={cursor}&utm_source=z"]:  # fmt: skip
+        assert is_cached(client, url, django_assert_num_queries), url
+    for host in ["localhost", "LOCALHOST", "127.0.0.1", "127.0.0.1:8000", "testserver."]:
+        assert is_cached(client, "/", django_assert_num_queries, host=host), host
+    assert stored_pages() == entries
+
+
+def test_hostile_requests_get_clean_answers_and_never_grow_the_cache(client, make_briefing):
+    for n in range(8):
+        make_briefing(tags=[f"Topic {n}"])
+    unrelated = "+".join(f"topic-{n}" for n in range(6))
+    answers = {
+        f"/tags/{unrelated}/": 404,
+        "/tags/" + "+".join(f"topic-{n}" for n in range(7)) + "/": 404,
+        "/?" + "&".join(f"p{n}=1" for n in range(3000)): 400,
+        "/tags/TOPIC-1/": 301,
+        "/tags/topic-1/?before=" + "9" * 3000: 404,
+        "/tags/?section=zz": 404,
+        "/tags/?section=t&after=no-such-topic": 404,
+    }
+    for url, status in answers.items():
+        assert client.get(url).status_code == status, url
+    assert client.get("/", headers={"host": "evil.example"}).status_code == 400
+    assert client.get("/", headers={"host": "a" * 5000}).status_code == 400
+    assert stored_pages() == 0, "no answer above is kept"
+
+
+def test_an_empty_combination_is_a_helpful_404_that_is_not_cached(
+    client, make_briefing, clock, django_assert_num_queries
+):
+    make_briefing(tags=["SCO", "India"])
+    make_briefing(tags=["India", "China"])
+    make_briefing(tags=["SCO", "China"])
+    response = client.get("/tags/china+india+sco/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    for url in ["/tags/china/", "/tags/india/", "/tags/sco/", "/tags/india+sco/",
+                "/tags/china+sco/", "/tags/china+india/"]:  # fmt: skip
+        assert f'href="{url}"' in html, url
+    assert not is_cached(client, "/tags/china+india+sco/", django_assert_num_queries)
+
+
+def test_another_workers_change_shows_here_within_a_second(
+    client, make_briefing, clock, django_assert_num_queries
+):
     make_briefing()
     client.get("/")
-    cache.set(GENERATION_KEY, "set-by-another-worker", timeout=None)
-    with django_assert_num_queries(4):
-        client.get("/")
+    caches["default"].set(KEY_PREFIX + LATEST_LIST, "renewed-by-another-worker")
+    assert is_cached(client, "/", django_assert_num_queries), "remembered for up to a second"
+    clock.shift(1.01)
+    assert not is_cached(client, "/", django_assert_num_queries)
 
 
-def test_an_unreachable_shared_cache_degrades_to_uncached_pages(
-    client, settings, make_briefing, django_assert_num_queries
+def test_a_scheduled_briefing_appears_on_cached_pages_when_its_time_comes(
+    client, make_briefing, clock, committed
 ):
-    settings.CACHES = {
-        **settings.CACHES,
-        "default": {  # nothing listens on port 1
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",
-        },
-    }
-    briefing = make_briefing(title="Saved while Redis is down")
-    for _ in range(2):
-        with django_assert_num_queries(4):
-            assert "Saved while Redis is down" in client.get("/").content.decode()
-    assert client.get(briefing.get_absolute_url()).status_code == 200
+    make_briefing(title="Out already", tags=["SCO"])
+    soon = timezone.now() + timedelta(seconds=10)
+    make_briefing(title="Embargoed", tags=["SCO"], published_at=soon)
+    for url in ["/", "/tags/sco/", "/tags/"]:
+        assert "Embargoed" not in client.get(url).content.decode()
+    assert re.search(r">SCO</a> <span class=\"count\">1 ", client.get("/tags/").content.decode())
+    clock.shift(10)
+    with committed():
+        client.get("/tags/")  # the first request after the time brings the briefing in
+    for url in ["/", "/tags/sco/"]:
+        assert "Embargoed" in client.get(url).content.decode(), url
+    assert re.search(r">SCO</a> <span class=\"count\">2 ", client.get("/tags/").content.decode())

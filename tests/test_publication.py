@@ -41,7 +41,8 @@ def test_counts_follow_bulk_actions_and_merges(admin_client, make_briefing):
     assert published_counts() == true_counts() == {"India": 3, "china": 4, "BRICS": 1}
     admin_client.post(changelist, {"action": "unpublish", "_selected_action": selected[:2]})
     assert published_counts() == true_counts() == {"India": 1, "china": 2, "BRICS": 1}
-    merge = {"action": "merge_tags", "_selected_action": list(Tag.objects.values_list("pk", flat=True))}
+    every_tag = list(Tag.objects.values_list("pk", flat=True))
+    merge = {"action": "merge_tags", "_selected_action": every_tag}
     admin_client.post(reverse("admin:briefings_tag_changelist"), merge)
     assert published_counts() == true_counts() == {"china": 2}
 

@@ -69,8 +69,7 @@ class Command(BaseCommand):
             numbers = range(first, min(first + BATCH_SIZE, count))
             with transaction.atomic():
                 briefings = Briefing.objects.bulk_create(
-                    make_briefing(rng, seed, n, now, words, vocabulary, image_pool)
-                    for n in numbers
+                    make_briefing(rng, seed, n, now, words, vocabulary, image_pool) for n in numbers
                 )
                 TaggedBriefing.objects.bulk_create(
                     TaggedBriefing(content_object=briefing, tag=tag)

@@ -1,0 +1,56 @@
+"""Every public page costs a fixed number of queries, whatever the archive's size."""
+
+import pytest
+from django.core.management import call_command
+
+from briefings.models import Briefing, Tag
+
+PAGE_SIZE_LIMIT = 100 * 1024
+
+# Page type -> queries with the page cache off.
+EXPECTED_QUERIES = {
+    "home": 3,  # page, its tags, topic counts
+    "deep home": 4,  # + the cursor's briefing
+    "briefing": 2,  # the briefing with its author, its tags
+    "most popular tag": 5,  # tags, newest ids, narrowing counts, page, its tags
+    "deep tag page": 6,  # + the cursor's briefing
+    "long-tail tag": 5,
+    "two most popular tags": 5,
+    "more topics": 3,  # tags, newest ids, narrowing counts
+    "tags index": 1,
+    "tags index section": 1,
+}
+
+
+def page_urls():
+    """One URL of each page type, picked from the archive as a reader would reach them."""
+    newest = Briefing.objects.published().order_by("-published_at", "-pk")
+    popular = list(Tag.objects.most_used()[:2])
+    rare = Tag.objects.in_use().order_by("published_count", "name_key").first()
+    deep_in_tag = newest.filter(tags=popular[0])[30]
+    return {
+        "home": "/",
+        "deep home": f"/?before={newest[40].pk}",
+        "briefing": newest[5].get_absolute_url(),
+        "most popular tag": popular[0].get_absolute_url(),
+        "deep tag page": f"{popular[0].get_absolute_url()}?before={deep_in_tag.pk}",
+        "long-tail tag": rare.get_absolute_url(),
+        "two most popular tags": f"/tags/{'+'.join(sorted(t.slug for t in popular))}/",
+        "more topics": f"{popular[0].get_absolute_url()}topics/",
+        "tags index": "/tags/",
+        "tags index section": f"/tags/?section={popular[0].initial}",
+    }
+
+
+@pytest.mark.parametrize("briefings, tags", [(80, 30), (400, 160)])
+def test_page_query_counts_do_not_grow_with_the_archive(
+    db, client, settings, clock, django_assert_num_queries, briefings, tags
+):
+    call_command("generate_briefings", count=briefings, tags=tags, images=1, words=100)
+    settings.PAGE_CACHE_SECONDS = 0
+    client.get("/")  # brings in due briefings: at most once a second, not counted here
+    for page, url in page_urls().items():
+        with django_assert_num_queries(EXPECTED_QUERIES[page]):
+            response = client.get(url)
+        assert response.status_code == 200, (page, url)
+        assert len(response.content) < PAGE_SIZE_LIMIT, page

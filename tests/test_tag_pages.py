@@ -1,0 +1,77 @@
+"""Tag pages stay small and useful with thousands of topics; names match in any script."""
+
+import re
+import unicodedata
+from urllib.parse import quote
+
+import pytest
+from django.core.management import call_command
+
+from briefings.models import Tag
+from briefings.tag_index import SECTION_PAGE_SIZE
+from briefings.views import NARROWING_SHOWN
+
+
+def narrowing_names(html):
+    return re.findall(r'<span class="visually-hidden">Add </span>([^<]+) <span', html)
+
+
+def test_narrowing_shows_the_top_tags_by_what_adding_them_leaves(client, make_briefing):
+    for n in range(40):
+        make_briefing(tags=["SCO", f"Topic {n:02d}"] + [f"Topic {k:02d}" for k in range(n % 4)])
+    html = client.get("/tags/sco/").content.decode()
+    names = narrowing_names(html)
+    assert len(names) == NARROWING_SHOWN
+    assert names[:3] == ["Topic 00", "Topic 01", "Topic 02"]
+    assert 'href="/tags/sco/topics/">More topics' in html
+    more = client.get("/tags/sco/topics/").content.decode()
+    assert len(re.findall(r'<li><a href="/tags/sco\+topic-\d\d/">', more)) == 40
+
+
+def test_tags_index_is_split_a_to_z_and_paged(client, make_briefing):
+    for n in range(SECTION_PAGE_SIZE + 5):
+        make_briefing(tags=[f"Border {n:03d}", "École", "भारत", "2025"])
+    front = client.get("/tags/").content.decode()
+    assert 'href="?section=b"' in front and 'href="?section=other"' in front
+    first = client.get("/tags/?section=B").content.decode()
+    listed = re.findall(r'<li><a href="/tags/([^/]+)/">', first)
+    assert len(listed) == SECTION_PAGE_SIZE and listed[0] == "border-000"
+    more = re.search(r'href="\?section=b&amp;after=([^"]+)"', first).group(1)
+    rest = client.get(f"/tags/?section=b&after={more}").content.decode()
+    assert re.findall(r'<li><a href="/tags/([^/]+)/">', rest) == [
+        f"border-{n:03d}" for n in range(SECTION_PAGE_SIZE, SECTION_PAGE_SIZE + 5)
+    ]
+    assert "École" in client.get("/tags/?section=e").content.decode(), "accents ignored"
+    other = client.get("/tags/?section=other").content.decode()
+    assert "भारत" in other and "2025" in other
+
+
+def test_popular_pages_stay_under_100_kb_with_many_tags(client, db):
+    call_command("generate_briefings", count=300, tags=3000, images=0, words=100)
+    top = Tag.objects.most_used().first()
+    for url in ["/", "/tags/", f"/tags/?section={top.initial}", top.get_absolute_url(),
+                f"{top.get_absolute_url()}topics/"]:  # fmt: skip
+        response = client.get(url)
+        assert response.status_code == 200 and len(response.content) < 100 * 1024, url
+
+
+@pytest.mark.parametrize(
+    "first, second", [("École", "école"), ("Россия", "РОССИЯ"), ("Straße", "STRASSE")]
+)
+def test_tag_names_are_one_tag_whatever_their_case_in_any_script(make_briefing, first, second):
+    make_briefing(tags=[first])
+    briefing = make_briefing(tags=[second])
+    assert list(Tag.objects.values_list("name", flat=True)) == [first]
+    assert [tag.name for tag in briefing.tags.all()] == [first]
+    assert Tag.objects.get().published_count == 2
+
+
+def test_tag_urls_in_another_case_or_unicode_form_lead_to_the_one_page(client, make_briefing):
+    make_briefing(tags=["École", "Россия"])
+    decomposed = unicodedata.normalize("NFD", "école")
+    for spelling in ["ÉCOLE", quote(decomposed), "%C3%89cole"]:
+        response = client.get(f"/tags/{spelling}/")
+        assert response.status_code == 301, spelling
+        assert response["Location"] == quote("/tags/école/"), spelling
+    assert client.get("/tags/РОССИЯ+école/")["Location"] == quote("/tags/école+россия/", safe="/+")
+    assert client.get(quote("/tags/école/")).status_code == 200
