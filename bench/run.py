@@ -1,15 +1,19 @@
 """Serve Briefings with production settings under gunicorn and measure it with wrk.
 
-    .venv/bin/python bench/run.py [--count 2000] [--seconds 10] [--connections 8]
+    .venv/bin/python bench/run.py                      # every page type, cache on and off
+    .venv/bin/python bench/run.py --scale 1000,100000  # p50 as the archive grows
+    .venv/bin/python bench/run.py --database postgres --scale 1000,100000
 
-Generates the synthetic briefings in a throw-away SQLite database (or the one in
---database-url), starts the site and a bare Django view under gunicorn with two
-workers each, and prints requests per second and p50/p99 latency per page, with
-each page's rate as a share of the bare view's. Traffic goes to 127.0.0.1 only,
-for a fixed number of seconds per page.
+The default run generates --count briefings, then measures each public page type with
+the page cache on and off beside a bare Django view on the same gunicorn (two workers),
+and prints requests per second, p50 and p99, each rate as a share of the bare view's,
+and each page's size. --scale measures the pages with the cache off at each archive
+size (one connection, so p50 is the cost of one request) and prints p50 as a ratio to
+the smallest size's. Traffic goes to 127.0.0.1 only, for a fixed time per page.
 """
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -23,82 +27,173 @@ from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+PAGE_TYPES = [
+    "home", "deep home", "briefing", "most popular tag", "long-tail tag",
+    "two most popular tags", "tags index",
+]  # fmt: skip
+# Printed as JSON by the site's own Django, so the pages are picked as a reader finds them.
+FIND_PAGES = """
+import json
+from briefings.models import Briefing, Tag
+newest = Briefing.objects.published().order_by("-published_at", "-pk")
+popular = list(Tag.objects.most_used()[:2])
+rare = Tag.objects.in_use().order_by("published_count", "name_key").first()
+deep = newest.values_list("pk", flat=True)[max(0, min(499 * 12, newest.count() - 13))]
+print(json.dumps({
+    "home": "/",
+    "deep home": f"/?before={deep}",
+    "briefing": newest[0].get_absolute_url(),
+    "most popular tag": popular[0].get_absolute_url(),
+    "long-tail tag": rare.get_absolute_url(),
+    "two most popular tags": f"/tags/{'+'.join(sorted(t.slug for t in popular))}/",
+    "tags index": "/tags/",
+}))
+"""
 
 
 def main():
     options = parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: sudo apt-get install wrk")
-    with tempfile.TemporaryDirectory(prefix="briefings-bench-") as folder:
-        env = production_env(Path(folder), options)
-        prepare_site(env, options.count)
-        pages = {
-            "home": "/",
-            "briefing": "/briefings/synthetic-1-0/",
-            "tag": "/tags/topic-07/",
-        }
-        results = {}
-        with serve(["bare.wsgi"], env, cwd=PROJECT / "bench", folder=folder) as port:
-            results["bare view"] = measure(port, "/", options)
-        with serve(["site_config.wsgi"], env, cwd=PROJECT, folder=folder) as port:
-            for name, path in pages.items():
-                results[name] = measure(port, path, options)
-    report(results, options)
+    if options.scale:
+        measure_scale(options)
+    else:
+        measure_throughput(options)
 
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--count", type=int, default=2000, help="synthetic briefings")
-    parser.add_argument("--seconds", type=int, default=10, help="load time per page")
+    parser.add_argument("--count", type=int, default=2000, help="briefings (default run)")
+    parser.add_argument("--scale", default="", help="comma-separated archive sizes")
+    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument(
+        "--postgres-url",
+        default="postgres://postgres@127.0.0.1:5432/postgres",
+        help="a server where the benchmark may create and drop its own database",
+    )
+    parser.add_argument("--redis-url", default="", help="shared cache; default: the database")
+    parser.add_argument("--seconds", type=int, default=5, help="load time per page")
     parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--database-url", default="", help="default: SQLite in a temp folder")
-    parser.add_argument(
-        "--redis-url", default="", help="shared cache in Redis; default: each worker's memory"
-    )
-    parser.add_argument(
-        "--page-cache-seconds", default="60", help="0 measures every page rendered afresh"
-    )
     return parser.parse_args()
 
 
-def production_env(folder, options):
+def measure_throughput(options):
+    with tempfile.TemporaryDirectory(prefix="briefings-bench-") as folder:
+        folder = Path(folder)
+        database_url = prepare_database(options, folder, options.count)
+        results = {}
+        with serve(
+            "bare.wsgi", bench_env(folder, database_url, options.redis_url), PROJECT / "bench"
+        ) as port:
+            results["bare view"] = {"on": measure(port, "/", options)}
+        for cache, seconds in (("on", "60"), ("off", "0")):
+            env = bench_env(folder, database_url, options.redis_url, seconds)
+            pages = find_pages(env)
+            with serve("site_config.wsgi", env, PROJECT) as port:
+                for name in PAGE_TYPES:
+                    results.setdefault(name, {})[cache] = measure(port, pages[name], options)
+    print(
+        f"\n{options.count} briefings on {options.database}, gunicorn 2 workers, wrk "
+        f"{options.connections} connections x {options.seconds} s a page, shared cache: "
+        f"{'Redis' if options.redis_url else 'database'}"
+    )
+    bare = results["bare view"]["on"]["rps"]
+    print(f"{'page':<22}{'cache':>6}{'req/s':>8}{'p50 ms':>8}{'p99 ms':>8}{'of bare':>9}{'KB':>7}")
+    for name, by_cache in results.items():
+        for cache, figures in by_cache.items():
+            print(
+                f"{name:<22}{cache:>6}{figures['rps']:>8.0f}{figures['p50']:>8.2f}"
+                f"{figures['p99']:>8.2f}{figures['rps'] / bare:>9.0%}{figures['kb']:>7.1f}"
+            )
+
+
+def measure_scale(options):
+    sizes = [int(size) for size in options.scale.split(",")]
+    p50s = {}
+    for size in sizes:
+        with tempfile.TemporaryDirectory(prefix="briefings-bench-") as folder:
+            folder = Path(folder)
+            database_url = prepare_database(options, folder, size)
+            env = bench_env(folder, database_url, options.redis_url, "0")
+            pages = find_pages(env)
+            sequential = argparse.Namespace(**{**vars(options), "connections": 1})
+            with serve("site_config.wsgi", env, PROJECT) as port:
+                for name in PAGE_TYPES:
+                    figures = measure(port, pages[name], sequential)
+                    p50s.setdefault(name, {})[size] = figures
+    print(f"\np50 in ms with the page cache off, on {options.database}, one connection")
+    print(f"{'page':<22}" + "".join(f"{size:>10}" for size in sizes) + f"{'ratio':>8}{'KB':>7}")
+    for name, by_size in p50s.items():
+        cells = "".join(f"{by_size[size]['p50']:>10.2f}" for size in sizes)
+        ratio = by_size[sizes[-1]]["p50"] / by_size[sizes[0]]["p50"]
+        print(f"{name:<22}{cells}{ratio:>8.2f}{by_size[sizes[-1]]['kb']:>7.1f}")
+
+
+def prepare_database(options, folder, count):
+    """A new database holding `count` generated briefings; returns its URL."""
+    if options.database == "postgres":
+        database_url = recreate_postgres_database(options.postgres_url, "briefings_bench")
+    else:
+        database_url = f"sqlite:///{folder / 'bench.sqlite3'}"
+    env = bench_env(folder, database_url, options.redis_url)
+    tags = max(50, count // 5)
+    for command in (
+        ["migrate", "--noinput", "-v0"],
+        ["collectstatic", "--noinput", "-v0"],
+        ["generate_briefings", "--count", str(count), "--tags", str(tags)],
+    ):
+        started = time.monotonic()
+        subprocess.run(
+            [str(BIN / "python"), "manage.py", *command],
+            cwd=PROJECT, env=env, check=True, stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        print(f"# {command[0]}: {time.monotonic() - started:.0f} s", flush=True)
+    return database_url
+
+
+def recreate_postgres_database(server_url, name):
+    import psycopg  # only the PostgreSQL runs need it
+
+    with psycopg.connect(server_url, autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {name}")
+        connection.execute(f"CREATE DATABASE {name}")
+    return server_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+def bench_env(folder, database_url, redis_url="", page_cache_seconds="60"):
+    """Production settings over plain HTTP on loopback."""
     return {
         **os.environ,
-        "REDIS_URL": options.redis_url,
-        "DJANGO_PAGE_CACHE_SECONDS": options.page_cache_seconds,
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": "bench-" + "k" * 50,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        # Plain HTTP on loopback: no HTTPS redirect, no secure-only cookies.
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "DJANGO_SECURE_COOKIES": "0",
         "DJANGO_HSTS_SECONDS": "0",
-        "DATABASE_URL": options.database_url or f"sqlite:///{folder / 'bench.sqlite3'}",
+        "DJANGO_PAGE_CACHE_SECONDS": page_cache_seconds,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
         "DJANGO_STATIC_ROOT": str(folder / "static"),
         "DJANGO_MEDIA_ROOT": str(folder / "media"),
     }
 
 
-def prepare_site(env, count):
-    manage = [str(BIN / "python"), "manage.py"]
-    for command in (
-        ["migrate", "--noinput", "-v0"],
-        ["collectstatic", "--noinput", "-v0"],
-        ["generate_briefings", "--count", str(count)],
-    ):
-        started = time.monotonic()
-        subprocess.run(manage + command, cwd=PROJECT, env=env, check=True)
-        print(f"# {' '.join(command[:1])}: {time.monotonic() - started:.1f} s", flush=True)
+def find_pages(env):
+    result = subprocess.run(
+        [str(BIN / "python"), "manage.py", "shell", "-c", FIND_PAGES],
+        cwd=PROJECT, env=env, check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 class serve:
-    """gunicorn with two workers on a free loopback port, stopped on exit."""
+    """gunicorn with `workers` workers on a free loopback port, stopped on exit."""
 
-    def __init__(self, app, env, cwd, folder):
+    def __init__(self, app, env, cwd, workers=2):
         self.port = free_port()
         self.command = [
-            str(BIN / "gunicorn"), *app, "--workers", "2", "--bind", f"127.0.0.1:{self.port}",
-            "--no-control-socket", "--log-level", "warning",
+            str(BIN / "gunicorn"), app, "--workers", str(workers),
+            "--bind", f"127.0.0.1:{self.port}", "--no-control-socket", "--log-level", "warning",
         ]  # fmt: skip
         self.env, self.cwd = env, cwd
 
@@ -131,11 +226,14 @@ def wait_until_up(port, timeout=30):
 
 def measure(port, path, options):
     url = f"http://127.0.0.1:{port}{path}"
-    with urllib.request.urlopen(url, timeout=5) as response:
+    with urllib.request.urlopen(url, timeout=10) as response:
         assert response.status == 200, f"{url} answered {response.status}"
-    subprocess.run(["wrk", "-t2", "-c4", "-d2s", url], capture_output=True, check=True)  # warm-up
+        size = len(response.read())
+    subprocess.run(["wrk", "-t1", "-c2", "-d1s", url], capture_output=True, check=True)  # warm-up
+    threads = min(2, options.connections)
     output = subprocess.run(
-        ["wrk", "-t2", f"-c{options.connections}", f"-d{options.seconds}s", "--latency", url],
+        ["wrk", f"-t{threads}", f"-c{options.connections}", f"-d{options.seconds}s",
+         "--latency", url],
         capture_output=True, text=True, check=True, timeout=options.seconds + 30,
     ).stdout  # fmt: skip
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
@@ -145,28 +243,13 @@ def measure(port, path, options):
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
         "p50": milliseconds(re.search(r"50%\s+([\d.]+\w+)", output).group(1)),
         "p99": milliseconds(re.search(r"99%\s+([\d.]+\w+)", output).group(1)),
+        "kb": size / 1024,
     }
 
 
 def milliseconds(value):
     number, unit = re.fullmatch(r"([\d.]+)(\w+)", value).groups()
     return float(number) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-
-
-def report(results, options):
-    bare = results["bare view"]["rps"]
-    print(
-        f"\n{options.count} briefings, gunicorn 2 workers, wrk {options.connections} "
-        f"connections x {options.seconds} s per page, "
-        f"shared cache: {'Redis' if options.redis_url else 'none (worker memory)'}, "
-        f"page cache {options.page_cache_seconds} s"
-    )
-    print(f"{'page':<10} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'of bare':>8}")
-    for name, figures in results.items():
-        print(
-            f"{name:<10} {figures['rps']:>8.0f} {figures['p50']:>8.2f} "
-            f"{figures['p99']:>8.2f} {figures['rps'] / bare:>8.0%}"
-        )
 
 
 if __name__ == "__main__":

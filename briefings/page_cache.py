@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import caches
 from django.urls import Resolver404, resolve
+from django.utils.cache import set_response_etag
 
 from . import page_versions, publication
 
@@ -67,10 +68,11 @@ class PublicPageCacheMiddleware:
         if response is None:
             response = self.get_response(request)
             if is_storable(response):
+                # Browsers revalidate every time (ETag, 304), so none keeps a stale
+                # copy; the ETag is computed once here, not on every hit.
+                response["Cache-Control"] = "max-age=0, must-revalidate"
+                set_response_etag(response)
                 pages.set(key, response, settings.PAGE_CACHE_SECONDS)
-        if response.status_code == 200 and not response.has_header("Cache-Control"):
-            # Browsers revalidate every time (ETag, 304), so none keeps a stale copy.
-            response["Cache-Control"] = "max-age=0, must-revalidate"
         return response
 
     def release_due_briefings_now_and_then(self):

@@ -1,8 +1,9 @@
 """Newest-first lists paged by cursor, so the 500th page costs what the first does.
 
 `?before=<id>` lists the briefings older than briefing <id>, `?after=<id>` those newer.
-The cursor names a public briefing; one that names none is a 404. Each page is found
-through the (status, published_at, id) index without an OFFSET or a COUNT(*).
+The cursor names a public briefing; one that names none is a 404. A page is read from
+an index on (published_at, id), of the briefings or of one tag's links, with no OFFSET
+and no COUNT(*).
 """
 
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.http import Http404
 
+from .cards import card_rows, cards
 from .models import Briefing
 
 PAGE_SIZE = 12
@@ -25,7 +27,7 @@ class Cursor:
 
 @dataclass
 class Page:
-    briefings: list
+    briefings: list  # of cards.Card
     newer: Cursor | None
     older: Cursor | None
 
@@ -47,17 +49,19 @@ def cursor_query_key(query):
     return f"{cursor.direction}={cursor.briefing_id}" if cursor else ""
 
 
-def newest_first(briefings, request):
-    """The page of these published briefings that the request's cursor asks for.
+def newest_first(request, rows, briefing_field="pk"):
+    """The page of briefings, as cards, that the request's cursor asks for.
 
-    Raises Http404 for a malformed cursor or one that names no public briefing. A
-    "newer" page that would reach the newest briefing is the list's first page.
+    `rows` are briefings, or links to them (then `briefing_field` names the briefing),
+    each with a published_at to page by. Raises Http404 for a malformed cursor or one
+    that names no public briefing. A "newer" page that would reach the newest briefing
+    is the list's first page.
     """
     try:
         cursor = read_cursor(request.GET)
     except ValueError:
         raise Http404("No such page.") from None
-    listing = briefings.for_listing()
+    listing = card_rows(rows.order_by("-published_at", f"-{briefing_field}"), briefing_field)
     if cursor is None:
         return _page(list(listing[: PAGE_SIZE + 1]), has_newer=False)
     anchor = (
@@ -69,28 +73,29 @@ def newest_first(briefings, request):
     if anchor is None:
         raise Http404("This page of the list no longer exists.")
     if cursor.direction == "before":
-        older = listing.filter(
-            Q(published_at__lt=anchor) | Q(published_at=anchor, pk__lt=cursor.briefing_id)
+        older = Q(published_at__lt=anchor) | Q(
+            published_at=anchor, **{f"{briefing_field}__lt": cursor.briefing_id}
         )
-        return _page(list(older[: PAGE_SIZE + 1]), has_newer=True)
-    newer = listing.filter(
-        Q(published_at__gt=anchor) | Q(published_at=anchor, pk__gt=cursor.briefing_id)
-    ).order_by("published_at", "pk")
-    found = list(newer[: PAGE_SIZE + 1])
+        return _page(list(listing.filter(older)[: PAGE_SIZE + 1]), has_newer=True)
+    newer = Q(published_at__gt=anchor) | Q(
+        published_at=anchor, **{f"{briefing_field}__gt": cursor.briefing_id}
+    )
+    oldest_first = listing.filter(newer).order_by("published_at", briefing_field)
+    found = list(oldest_first[: PAGE_SIZE + 1])
     if len(found) <= PAGE_SIZE:
         return _page(list(listing[: PAGE_SIZE + 1]), has_newer=False)
     shown = found[PAGE_SIZE - 1 :: -1]
-    return Page(shown, newer=_cursor("after", shown[0]), older=_cursor("before", shown[-1]))
+    return Page(cards(shown), newer=_cursor("after", shown[0]), older=_cursor("before", shown[-1]))
 
 
 def _page(found, has_newer):
     shown = found[:PAGE_SIZE]
     return Page(
-        shown,
+        cards(shown),
         newer=_cursor("after", shown[0]) if has_newer and shown else None,
         older=_cursor("before", shown[-1]) if len(found) > PAGE_SIZE else None,
     )
 
 
-def _cursor(direction, briefing):
-    return Cursor(direction, briefing.pk)
+def _cursor(direction, row):
+    return Cursor(direction, row[0])  # rows start with the briefing's id

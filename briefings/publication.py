@@ -14,9 +14,10 @@ same change only one of them adjusts the counts.
 """
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 
 from . import page_versions
-from .models import Briefing, Tag
+from .models import Briefing, Tag, TaggedBriefing
 
 
 def sync_after_save(briefing, before):
@@ -24,6 +25,7 @@ def sync_after_save(briefing, before):
     old_slug, was_live = before or (briefing.slug, False)
     change = _update_live_flag(briefing.pk)
     briefing.is_live = was_live if change is None else change == "live"
+    _mirror_on_links(briefing.pk)
     if not (was_live or briefing.is_live):
         return  # a draft or a scheduled briefing: nothing public changed
     depends = {page_versions.briefing_page(old_slug), page_versions.briefing_page(briefing.slug)}
@@ -32,6 +34,7 @@ def sync_after_save(briefing, before):
 
 
 def tags_added(briefing_pk, tag_pks):
+    _mirror_on_links(briefing_pk)
     _tags_changed(briefing_pk, tag_pks, +1)
 
 
@@ -54,6 +57,7 @@ def release_due_briefings():
     for pk, slug in due:
         with transaction.atomic():
             if _update_live_flag(pk) == "live":
+                _mirror_on_links(pk)
                 depends = _lists_showing(pk, counts_changed=True)
                 page_versions.retire_after_commit(depends | {page_versions.briefing_page(slug)})
 
@@ -67,6 +71,15 @@ def _update_live_flag(pk):
         _tags_of(pk).add_to_published_count(-1)
         return "dark"
     return None
+
+
+def _mirror_on_links(briefing_pk):
+    """Copy the briefing's live flag and date onto its tag links (see TaggedBriefing)."""
+    briefing = Briefing.objects.filter(pk=OuterRef("content_object"))
+    TaggedBriefing.objects.filter(content_object=briefing_pk).update(
+        is_live=Subquery(briefing.values("is_live")),
+        published_at=Subquery(briefing.values("published_at")),
+    )
 
 
 def _tags_changed(briefing_pk, tag_pks, delta):

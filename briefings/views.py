@@ -6,7 +6,8 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
 from . import text
-from .models import Briefing, Tag, tag_filter_url
+from .cards import tag_links
+from .models import Briefing, Tag, TaggedBriefing, tag_filter_url
 from .page_cache import public_page
 from .page_versions import LATEST_LIST, TAG_COUNTS, briefing_page, tag_page
 from .pagination import cursor_query_key, newest_first
@@ -25,7 +26,7 @@ MORE_NARROWING_SHOWN = 300
 @public_page(depends_on=lambda: {LATEST_LIST, TAG_COUNTS}, query_key=cursor_query_key)
 def home(request):
     context = {
-        "page": newest_first(Briefing.objects.published(), request),
+        "page": newest_first(request, Briefing.objects.published()),
         "topics": Tag.objects.most_used()[:HOME_TOPIC_COUNT],
     }
     return render(request, "briefings/home.html", context)
@@ -34,11 +35,12 @@ def home(request):
 @public_page(depends_on=lambda slug: {briefing_page(slug)})
 def briefing_detail(request, slug):
     """A published briefing; staff may also preview drafts and scheduled ones."""
-    briefings = Briefing.objects.select_related("author").prefetch_related("tags")
+    briefings = Briefing.objects.select_related("author")
     if not request.user.is_staff:
         briefings = briefings.published()
     briefing = get_object_or_404(briefings, slug=slug)
-    response = render(request, "briefings/detail.html", {"briefing": briefing})
+    context = {"briefing": briefing, "tags": tag_links([briefing.pk]).get(briefing.pk, [])}
+    response = render(request, "briefings/detail.html", context)
     if not briefing.is_public:
         add_never_cache_headers(response)
     return response
@@ -69,10 +71,8 @@ def tag_filter(request, slugs):
     found = find_filter(request, slugs)
     if not isinstance(found, tuple):
         return found
-    selected, briefings, sample = found
+    selected, links, sample, count = found
     wanted = [tag.slug for tag in selected]
-    # One tag's count is kept in the database; a combination's is counted up to the sample.
-    count = selected[0].published_count if len(selected) == 1 else len(sample)
     narrowing = narrowing_links(selected, sample, NARROWING_SHOWN)
     context = {
         "selected": [
@@ -85,7 +85,7 @@ def tag_filter(request, slugs):
         "more_topics_url": reverse("briefings:more_topics", kwargs={"slugs": wanted})
         if len(narrowing) > NARROWING_SHOWN
         else None,
-        "page": newest_first(briefings, request),
+        "page": newest_first(request, links, briefing_field="content_object"),
     }
     return render(request, "briefings/tag_filter.html", context)
 
@@ -96,7 +96,7 @@ def more_topics(request, slugs):
     found = find_filter(request, slugs)
     if not isinstance(found, tuple):
         return found
-    selected, _, sample = found
+    selected, _, sample, _ = found
     context = {
         "selected": selected,
         "filter_url": filter_url([tag.slug for tag in selected]),
@@ -107,8 +107,10 @@ def more_topics(request, slugs):
 
 
 def find_filter(request, slugs):
-    """The tags a filter URL names, its briefings and the ids of its newest ones.
+    """The tags a filter URL names, the links of its briefings, its newest ids and count.
 
+    The newest ids are a query: the sample "narrow down" ranks tags in. One tag's count
+    is kept in the database; a combination's is counted up to one more than the sample.
     Returns a response instead when the URL is not the canonical spelling (a redirect)
     or the combination holds no briefing (a 404 that offers the nearest ones).
     """
@@ -124,22 +126,25 @@ def find_filter(request, slugs):
     selected = list(Tag.objects.in_use().filter(slug__in=wanted).order_by("name_key"))
     if len(selected) != len(wanted):
         raise Http404("No such tag.")
-    briefings = briefings_with_all_tags(Briefing.objects.published(), selected)
-    newest = briefings.order_by("-published_at", "-pk").values_list("pk", flat=True)
-    sample = list(newest[: NARROWING_SAMPLE + 1])
-    if not sample:
-        return no_briefings_with_all(request, selected)
-    return selected, briefings, sample
+    links = TaggedBriefing.objects.live_with_all(selected)
+    newest = links.order_by("-published_at", "-content_object")
+    newest_ids = newest.values_list("content_object", flat=True)
+    if len(selected) == 1:
+        count = selected[0].published_count
+    else:
+        count = newest_ids[: NARROWING_SAMPLE + 1].count()
+        if not count:
+            return no_briefings_with_all(request, selected)
+    return selected, links, newest_ids[:NARROWING_SAMPLE], count
 
 
 def no_briefings_with_all(request, selected):
     """A 404 that offers each tag alone and the combinations one tag smaller that hold some."""
-    published = Briefing.objects.published()
     nearest = []
     if len(selected) > 2:
         for left_out in selected:
             rest = [tag for tag in selected if tag != left_out]
-            if briefings_with_all_tags(published, rest).exists():
+            if TaggedBriefing.objects.live_with_all(rest).exists():
                 nearest.append({"tags": rest, "url": filter_url([tag.slug for tag in rest])})
     context = {"selected": selected, "nearest": nearest}
     return render(request, "briefings/no_match.html", context, status=404)
@@ -150,21 +155,11 @@ def narrowing_links(selected, sample, limit):
     if len(selected) >= MAX_FILTER_TAGS:
         return []
     slugs = [tag.slug for tag in selected]
-    further = (
-        Tag.objects.carried_by(sample[:NARROWING_SAMPLE])
-        .exclude(pk__in=[tag.pk for tag in selected])
-        .only("name", "slug")[: limit + 1]
-    )
+    further = Tag.objects.carried_by(sample, limit + 1, excluding=selected)
     return [
-        {"name": tag.name, "count": tag.briefing_count, "url": filter_url(slugs, add=tag.slug)}
-        for tag in further
+        {"name": name, "count": count, "url": filter_url(slugs, add=slug)}
+        for name, slug, _, count in further
     ]
-
-
-def briefings_with_all_tags(briefings, tags):
-    for tag in tags:
-        briefings = briefings.filter(tags=tag)
-    return briefings
 
 
 def filter_url(slugs, add=None, remove=None):

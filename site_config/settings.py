@@ -70,16 +70,25 @@ ROOT_URLCONF = "site_config.urls"
 WSGI_APPLICATION = "site_config.wsgi.application"
 
 TEMPLATES = [
+    # The public pages (templates/): Jinja2, see briefings/jinja2.py for why.
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "briefings.jinja2.environment",
+            "context_processors": ["briefings.context_processors.site_url"],
+        },
+    },
+    # The admin's own templates.
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "briefings.context_processors.site_url",
             ],
         },
     },

@@ -9,14 +9,15 @@ PAGE_SIZE_LIMIT = 100 * 1024
 
 # Page type -> queries with the page cache off.
 EXPECTED_QUERIES = {
-    "home": 3,  # page, its tags, topic counts
+    "home": 3,  # the page's briefings, their tags, topic counts
     "deep home": 4,  # + the cursor's briefing
     "briefing": 2,  # the briefing with its author, its tags
-    "most popular tag": 5,  # tags, newest ids, narrowing counts, page, its tags
-    "deep tag page": 6,  # + the cursor's briefing
-    "long-tail tag": 5,
-    "two most popular tags": 5,
-    "more topics": 3,  # tags, newest ids, narrowing counts
+    # the tags, narrowing counts, the page's briefings and their tags
+    "most popular tag": 4,
+    "deep tag page": 5,
+    "long-tail tag": 4,
+    "two most popular tags": 5,  # + how many briefings the combination holds
+    "more topics": 2,
     "tags index": 1,
     "tags index section": 1,
 }

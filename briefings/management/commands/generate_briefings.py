@@ -72,7 +72,12 @@ class Command(BaseCommand):
                     make_briefing(rng, seed, n, now, words, vocabulary, image_pool) for n in numbers
                 )
                 TaggedBriefing.objects.bulk_create(
-                    TaggedBriefing(content_object=briefing, tag=tag)
+                    TaggedBriefing(
+                        content_object=briefing,
+                        tag=tag,
+                        is_live=briefing.is_live,
+                        published_at=briefing.published_at,
+                    )
                     for n, briefing in zip(numbers, briefings, strict=True)
                     for tag in choose_tags(rng, tag_ranks, tag_pool, n)
                 )

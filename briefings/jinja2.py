@@ -1,0 +1,44 @@
+"""The template environment of the public pages.
+
+Public pages use Jinja2 (Django's own backend for it) because a list page renders
+hundreds of values on every cache miss, several times faster than Django's template
+language; the admin keeps Django's templates. The helpers mirror the Django tags and
+filters the pages need.
+"""
+
+from django.template.defaultfilters import pluralize
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import dateformat
+from django.utils.dates import MONTHS
+from django.utils.timezone import localtime
+from jinja2 import Environment
+
+
+def url(name, **kwargs):
+    return reverse(name, kwargs=kwargs or None)
+
+
+def date(moment, format_string):
+    """Like Django's date filter: the moment in the current time zone, formatted."""
+    return dateformat.format(localtime(moment), format_string) if moment else ""
+
+
+def iso_datetime(moment):
+    """For <time datetime="...">: the moment in the current time zone, to the second."""
+    return localtime(moment).isoformat(timespec="seconds")
+
+
+def long_date(moment):
+    """ "28 November 2026": what date("j F Y") gives, at a tenth of its cost (list cards)."""
+    local = localtime(moment)
+    return f"{local.day} {MONTHS[local.month]} {local.year}"
+
+
+def environment(**options):
+    env = Environment(**options)
+    env.globals.update(static=static, url=url)
+    env.filters.update(
+        date=date, iso_datetime=iso_datetime, long_date=long_date, pluralize=pluralize
+    )
+    return env
