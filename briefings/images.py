@@ -1,5 +1,6 @@
 """Lead images: checked and cleaned on upload, resized once, never opened on a page view."""
 
+import functools
 import io
 from pathlib import PurePosixPath
 
@@ -119,6 +120,12 @@ def delete_files(names):
         default_storage.delete(name)
 
 
+@functools.lru_cache(maxsize=20_000)
+def file_url(name):
+    """A stored file's URL, worked out once: a list page shows dozens of renditions."""
+    return default_storage.url(name)
+
+
 def picture(renditions, kind):
     """What an <img> needs for one kind of rendition: src, srcset, width, height."""
     sizes = renditions.get(kind)
@@ -126,10 +133,8 @@ def picture(renditions, kind):
         return None
     smallest = sizes[0]
     return {
-        "src": default_storage.url(smallest["name"]),
-        "srcset": ", ".join(
-            f"{default_storage.url(size['name'])} {size['width']}w" for size in sizes
-        ),
+        "src": file_url(smallest["name"]),
+        "srcset": ", ".join(f"{file_url(size['name'])} {size['width']}w" for size in sizes),
         "width": smallest["width"],
         "height": smallest["height"],
     }

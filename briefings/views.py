@@ -18,7 +18,7 @@ HOME_TOPIC_COUNT = 12
 INDEX_TOP_TOPICS = 60
 # "Narrow down" ranks further tags among the newest briefings of a list, so that its
 # cost stays flat however many briefings a popular tag has.
-NARROWING_SAMPLE = 300
+NARROWING_SAMPLE = 200
 NARROWING_SHOWN = 30
 MORE_NARROWING_SHOWN = 300
 

@@ -136,9 +136,8 @@ PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "60"))
 
 # The site's public address, for canonical links; pages are cached whatever host a
 # request names. Unset in development, where the request's own host is used.
-SITE_URL = os.environ.get(
-    "DJANGO_SITE_URL", "" if DEBUG or not ALLOWED_HOSTS else f"https://{ALLOWED_HOSTS[0]}"
-).rstrip("/")
+DEFAULT_SITE_URL = "" if DEBUG or not ALLOWED_HOSTS else f"https://{ALLOWED_HOSTS[0]}"
+SITE_URL = os.environ.get("DJANGO_SITE_URL", DEFAULT_SITE_URL).rstrip("/")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}
