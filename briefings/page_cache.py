@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import caches
 from django.urls import Resolver404, resolve
-from django.utils.cache import set_response_etag
+from django.utils.cache import get_conditional_response, set_response_etag
 
 from . import page_versions, publication
 
@@ -65,14 +65,16 @@ class PublicPageCacheMiddleware:
             return self.get_response(request)
         pages = caches["pages"]
         response = pages.get(key)
-        if response is None:
-            response = self.get_response(request)
-            if is_storable(response):
-                # Browsers revalidate every time (ETag, 304), so none keeps a stale
-                # copy; the ETag is computed once here, not on every hit.
-                response["Cache-Control"] = "max-age=0, must-revalidate"
-                set_response_etag(response)
-                pages.set(key, response, settings.PAGE_CACHE_SECONDS)
+        if response is not None:
+            # A hit skips the middleware after this one, so it answers If-None-Match
+            # as ConditionalGetMiddleware would.
+            return get_conditional_response(request, etag=response["ETag"], response=response)
+        response = self.get_response(request)
+        if is_storable(response):
+            # Browsers revalidate every time (ETag, 304), so none keeps a stale copy.
+            response["Cache-Control"] = "max-age=0, must-revalidate"
+            set_response_etag(response)
+            pages.set(key, response, settings.PAGE_CACHE_SECONDS)
         return response
 
     def release_due_briefings_now_and_then(self):
@@ -89,6 +91,7 @@ class PublicPageCacheMiddleware:
             or settings.SESSION_COOKIE_NAME in request.COOKIES
         ):
             return None
+        request.get_host()  # refuses a host not allowed (400), as CommonMiddleware would
         try:
             match = resolve(request.path_info)
         except Resolver404:
