@@ -1,6 +1,9 @@
 """Public pages. Each costs a fixed number of indexed queries, whatever the archive's size."""
 
-from django.http import Http404
+from typing import NamedTuple
+
+from django.db.models import QuerySet
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -69,7 +72,7 @@ def tag_pages(slugs):
 def tag_filter(request, slugs):
     """Published briefings that carry every tag in the URL, with ways to narrow further."""
     found = find_filter(request, slugs)
-    if not isinstance(found, tuple):
+    if isinstance(found, HttpResponse):
         return found
     selected, links, sample, count = found
     wanted = [tag.slug for tag in selected]
@@ -94,7 +97,7 @@ def tag_filter(request, slugs):
 def more_topics(request, slugs):
     """Every further topic found among a filter's newest briefings, beyond the top ones."""
     found = find_filter(request, slugs)
-    if not isinstance(found, tuple):
+    if isinstance(found, HttpResponse):
         return found
     selected, _, sample, _ = found
     context = {
@@ -106,13 +109,18 @@ def more_topics(request, slugs):
     return render(request, "briefings/more_topics.html", context)
 
 
-def find_filter(request, slugs):
-    """The tags a filter URL names, the links of its briefings, its newest ids and count.
+class TagFilter(NamedTuple):
+    tags: list  # the tags named, by name
+    links: QuerySet  # the tag links of the briefings that carry them all
+    sample: QuerySet  # the ids of the newest of those briefings, for "narrow down"
+    count: int  # how many: exact for one tag, up to one more than the sample for several
 
-    The newest ids are a query: the sample "narrow down" ranks tags in. One tag's count
-    is kept in the database; a combination's is counted up to one more than the sample.
-    Returns a response instead when the URL is not the canonical spelling (a redirect)
-    or the combination holds no briefing (a 404 that offers the nearest ones).
+
+def find_filter(request, slugs):
+    """The TagFilter a URL names, or the response it gets instead.
+
+    That is a redirect when the URL is not the canonical spelling, and a 404 that
+    offers the nearest combinations when the tags together select nothing.
     """
     wanted = sorted({text.fold_slug(slug) for slug in slugs} - {""})
     if not 0 < len(wanted) <= MAX_FILTER_TAGS:
@@ -135,7 +143,7 @@ def find_filter(request, slugs):
         count = newest_ids[: NARROWING_SAMPLE + 1].count()
         if not count:
             return no_briefings_with_all(request, selected)
-    return selected, links, newest_ids[:NARROWING_SAMPLE], count
+    return TagFilter(selected, links, newest_ids[:NARROWING_SAMPLE], count)
 
 
 def no_briefings_with_all(request, selected):
