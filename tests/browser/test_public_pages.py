@@ -15,6 +15,9 @@ PAGES = [
     "/tags/border-talks/",
     "/tags/border-talks+lac/",
     "/tags/",
+    "/tags/?section=b",
+    "/tags/border-talks/topics/",
+    "/tags/border-talks+connectivity+lac/",
     "/no-such-page/",
 ]
 
