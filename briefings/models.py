@@ -224,7 +224,10 @@ class BriefingQuerySet(models.QuerySet):
         # One save each, so that counts, cached pages and history follow as for any edit.
         changed = 0
         with transaction.atomic():
-            for briefing in self.exclude(status=status).select_for_update():
+            # Locked by primary key: the admin may pass a DISTINCT queryset (a search
+            # across tags), which FOR UPDATE refuses.
+            chosen = Briefing.objects.filter(pk__in=self.values("pk")).exclude(status=status)
+            for briefing in chosen.select_for_update():
                 briefing.status = status
                 briefing.save()
                 changed += 1

@@ -86,3 +86,12 @@ def test_a_stale_copy_saved_after_go_live_does_not_count_twice(make_briefing, cl
 def test_generated_archive_counts_match_a_recount(db):
     call_command("generate_briefings", count=120, tags=30, images=1, words=100)
     assert published_counts() == true_counts()
+
+
+def test_bulk_actions_work_on_a_searched_list(admin_client, make_briefing):
+    draft = make_briefing(title="Tagged draft", tags=["SCO", "India"], status=Status.DRAFT)
+    changelist = reverse("admin:briefings_briefing_changelist")
+    data = {"action": "publish", "_selected_action": [draft.pk], "select_across": 1}
+    response = admin_client.post(f"{changelist}?q=sco", data)
+    assert response.status_code == 302
+    assert published_counts() == {"SCO": 1, "India": 1}
