@@ -2,8 +2,7 @@
 
 from django.conf import settings
 from django.db import migrations, models
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count
 from django.utils import timezone
 
 from briefings import text
@@ -32,13 +31,13 @@ def fill_new_fields(apps, schema_editor):
     Briefing.objects.filter(status="published", published_at__lte=timezone.now()).update(
         is_live=True
     )
-    live_links = (
-        TaggedBriefing.objects.filter(tag=OuterRef("pk"), content_object__is_live=True)
-        .values("tag")
+    counts = (
+        TaggedBriefing.objects.filter(content_object__is_live=True)
+        .values_list("tag")
         .annotate(count=Count("pk"))
-        .values("count")
     )
-    Tag.objects.update(published_count=Coalesce(Subquery(live_links), 0))
+    for tag_pk, count in counts:
+        Tag.objects.filter(pk=tag_pk).update(published_count=count)
 
 
 class Migration(migrations.Migration):

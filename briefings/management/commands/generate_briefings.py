@@ -84,11 +84,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{numbers.stop}/{count} briefings ({time.monotonic() - started:.0f} s)"
             )
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # fresh statistics for the query planner
         with transaction.atomic():
             Tag.objects.recount_published()  # bulk_create sends no signals
             page_versions.retire_everything_after_commit()
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")  # fresh statistics for the query planner
         self.stdout.write(
             f"Created {count} briefings over {len(tag_pool)} tags "
             f"in {time.monotonic() - started:.0f} s."
