@@ -196,6 +196,66 @@ class TaggedBriefing(ItemBase):
         ]
 
 
+class TagPairQuerySet(models.QuerySet):
+    def adjust(self, pairs, delta):
+        """Add delta to the count of each (tag id, other tag id) pair."""
+        if not pairs:
+            return
+        if delta > 0:
+            new = [TagPair(tag_id=tag, other_id=other) for tag, other in pairs]
+            self.bulk_create(new, ignore_conflicts=True)
+        chosen = Q()
+        for tag, other in pairs:
+            chosen |= Q(tag_id=tag, other_id=other)
+        self.filter(chosen).update(count=F("count") + delta)
+
+    def shared_with(self, tag, limit):
+        """Up to `limit` other tags most often found with this one: (name, slug, key, count)."""
+        return (
+            self.filter(tag=tag, count__gt=0)
+            .order_by("-count", "other__name_key")
+            .values_list("other__name", "other__slug", "other__name_key", "count")[:limit]
+        )
+
+    def recount(self):
+        """Count every pair from scratch, after bulk loads or to repair."""
+        together = (
+            TaggedBriefing.objects.filter(content_object__is_live=True)
+            .annotate(other=F("content_object__tagged_items__tag"))
+            .exclude(other=F("tag"))
+            .values_list("tag", "other")
+            .annotate(count=Count("pk"))
+        )
+        self.all().delete()
+        self.bulk_create(
+            (TagPair(tag_id=tag, other_id=other, count=count) for tag, other, count in together),
+            batch_size=5000,
+        )
+
+
+class TagPair(models.Model):
+    """How many live briefings carry both tags, stored both ways round.
+
+    It gives a tag page its exact "narrow down" counts with one indexed query.
+    """
+
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="pairs")
+    other = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="+")
+    count = models.PositiveIntegerField(default=0)
+
+    objects = TagPairQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tag", "other"], name="tag_pair_once"),
+            models.CheckConstraint(condition=Q(count__gte=0), name="tag_pair_count_not_negative"),
+        ]
+        indexes = [models.Index(fields=["tag", "-count"], name="tag_pair_most_shared_idx")]
+
+    def __str__(self):
+        return f"{self.tag} & {self.other}: {self.count}"
+
+
 class Status(models.TextChoices):
     DRAFT = "draft", "Draft"
     PUBLISHED = "published", "Published"

@@ -1,7 +1,8 @@
 """A briefing's public life: when it goes live or leaves the site, and what follows.
 
 A briefing is public when published() says so. `Briefing.is_live` records whether the
-topic counts (`Tag.published_count`) and the cached pages already know it. Three things
+topic counts (`Tag.published_count`, `TagPair.count`) and the cached pages already
+know it. Three things
 can bring the two apart, and each ends here:
 
 - a save (status, date or text changed): `sync_after_save`;
@@ -17,7 +18,7 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery
 
 from . import page_versions
-from .models import Briefing, Tag, TaggedBriefing
+from .models import Briefing, Tag, TaggedBriefing, TagPair
 
 
 def sync_after_save(briefing, before):
@@ -47,7 +48,8 @@ def before_delete(briefing):
     if not Briefing.objects.filter(pk=briefing.pk, is_live=True).exists():
         return
     depends = _lists_showing(briefing.pk, counts_changed=True)
-    Tag.objects.filter(tagged_briefings__content_object=briefing.pk).add_to_published_count(-1)
+    tags = _tag_ids(briefing.pk)
+    _adjust_counts(tags, tags, -1)
     page_versions.retire_after_commit(depends | {page_versions.briefing_page(briefing.slug)})
 
 
@@ -65,12 +67,23 @@ def release_due_briefings():
 def _update_live_flag(pk):
     """Set is_live to match published(), adjusting tag counts; "live", "dark" or None."""
     if Briefing.objects.filter(pk=pk, is_live=False).published().update(is_live=True):
-        _tags_of(pk).add_to_published_count(+1)
+        tags = _tag_ids(pk)
+        _adjust_counts(tags, tags, +1)
         return "live"
     if Briefing.objects.filter(pk=pk, is_live=True).not_published().update(is_live=False):
-        _tags_of(pk).add_to_published_count(-1)
+        tags = _tag_ids(pk)
+        _adjust_counts(tags, tags, -1)
         return "dark"
     return None
+
+
+def _adjust_counts(changed, together, delta):
+    """Add delta to the counts of the changed tags, and of their pairs with the others."""
+    Tag.objects.filter(pk__in=changed).add_to_published_count(delta)
+    pairs = {
+        (a, b) for a in together for b in together if a != b and (a in changed or b in changed)
+    }
+    TagPair.objects.adjust(pairs, delta)
 
 
 def _mirror_on_links(briefing_pk):
@@ -85,7 +98,7 @@ def _mirror_on_links(briefing_pk):
 def _tags_changed(briefing_pk, tag_pks, delta):
     if not tag_pks or not Briefing.objects.filter(pk=briefing_pk, is_live=True).exists():
         return
-    Tag.objects.filter(pk__in=tag_pks).add_to_published_count(delta)
+    _adjust_counts(set(tag_pks), _tag_ids(briefing_pk) | set(tag_pks), delta)
     changed = {page_versions.tag_page(slug) for slug in _slugs(Tag.objects.filter(pk__in=tag_pks))}
     slug = Briefing.objects.filter(pk=briefing_pk).values_list("slug", flat=True).first()
     depends = _lists_showing(briefing_pk, counts_changed=True) | changed
@@ -103,6 +116,10 @@ def _lists_showing(briefing_pk, counts_changed):
 
 def _tags_of(briefing_pk):
     return Tag.objects.filter(tagged_briefings__content_object=briefing_pk)
+
+
+def _tag_ids(briefing_pk):
+    return set(_tags_of(briefing_pk).values_list("pk", flat=True))
 
 
 def _slugs(tags):

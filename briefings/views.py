@@ -10,7 +10,7 @@ from django.utils.cache import add_never_cache_headers
 
 from . import text
 from .cards import tag_links
-from .models import Briefing, Tag, TaggedBriefing, tag_filter_url
+from .models import Briefing, Tag, TaggedBriefing, TagPair, tag_filter_url
 from .page_cache import public_page
 from .page_versions import LATEST_LIST, TAG_COUNTS, briefing_page, tag_page
 from .pagination import cursor_query_key, newest_first
@@ -19,8 +19,8 @@ from .tag_index import SECTIONS, index_query_key, read_index_query, tags_in_sect
 MAX_FILTER_TAGS = 6
 HOME_TOPIC_COUNT = 12
 INDEX_TOP_TOPICS = 60
-# "Narrow down" ranks further tags among the newest briefings of a list, so that its
-# cost stays flat however many briefings a popular tag has.
+# "Narrow down" on a combination of tags ranks further tags among its newest
+# briefings, so that its cost stays flat however many briefings it holds.
 NARROWING_SAMPLE = 200
 NARROWING_SHOWN = 30
 MORE_NARROWING_SHOWN = 300
@@ -82,7 +82,8 @@ def tag_filter(request, slugs):
             {"tag": tag, "remove_url": filter_url(wanted, remove=tag.slug)} for tag in selected
         ],
         "count": count,
-        "sampled": count > NARROWING_SAMPLE,
+        "count_is_lower_bound": len(selected) > 2 and count > NARROWING_SAMPLE,
+        "narrowing_is_sampled": len(selected) > 1 and count > NARROWING_SAMPLE,
         "sample_size": NARROWING_SAMPLE,
         "narrowing": narrowing[:NARROWING_SHOWN],
         "more_topics_url": reverse("briefings:more_topics", kwargs={"slugs": wanted})
@@ -95,15 +96,16 @@ def tag_filter(request, slugs):
 
 @public_page(depends_on=tag_pages)
 def more_topics(request, slugs):
-    """Every further topic found among a filter's newest briefings, beyond the top ones."""
+    """The further topics to narrow a filter by, beyond the top ones."""
     found = find_filter(request, slugs)
     if isinstance(found, HttpResponse):
         return found
-    selected, _, sample, _ = found
+    selected, _, sample, count = found
     context = {
         "selected": selected,
         "filter_url": filter_url([tag.slug for tag in selected]),
         "narrowing": narrowing_links(selected, sample, MORE_NARROWING_SHOWN),
+        "narrowing_is_sampled": len(selected) > 1 and count > NARROWING_SAMPLE,
         "sample_size": NARROWING_SAMPLE,
     }
     return render(request, "briefings/more_topics.html", context)
@@ -113,7 +115,7 @@ class TagFilter(NamedTuple):
     tags: list  # the tags named, by name
     links: QuerySet  # the tag links of the briefings that carry them all
     sample: QuerySet  # the ids of the newest of those briefings, for "narrow down"
-    count: int  # how many: exact for one tag, up to one more than the sample for several
+    count: int  # how many: exact for one or two tags, up to the sample and one for more
 
 
 def find_filter(request, slugs):
@@ -139,10 +141,13 @@ def find_filter(request, slugs):
     newest_ids = newest.values_list("content_object", flat=True)
     if len(selected) == 1:
         count = selected[0].published_count
+    elif len(selected) == 2:
+        pair = TagPair.objects.filter(tag=selected[0], other=selected[1])
+        count = pair.values_list("count", flat=True).first() or 0
     else:
         count = newest_ids[: NARROWING_SAMPLE + 1].count()
-        if not count:
-            return no_briefings_with_all(request, selected)
+    if not count:
+        return no_briefings_with_all(request, selected)
     return TagFilter(selected, links, newest_ids[:NARROWING_SAMPLE], count)
 
 
@@ -159,11 +164,18 @@ def no_briefings_with_all(request, selected):
 
 
 def narrowing_links(selected, sample, limit):
-    """Further tags, ranked by how many of the newest briefings adding each would leave."""
+    """Further tags, ranked by how many briefings adding each would leave.
+
+    For one tag the counts are exact, kept in TagPair; for a combination they are
+    counted among its newest briefings (the sample), which keeps the cost flat.
+    """
     if len(selected) >= MAX_FILTER_TAGS:
         return []
     slugs = [tag.slug for tag in selected]
-    further = Tag.objects.carried_by(sample, limit + 1, excluding=selected)
+    if len(selected) == 1:
+        further = TagPair.objects.shared_with(selected[0], limit + 1)
+    else:
+        further = Tag.objects.carried_by(sample, limit + 1, excluding=selected)
     return [
         {"name": name, "count": count, "url": filter_url(slugs, add=slug)}
         for name, slug, _, count in further

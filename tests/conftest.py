@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from briefings.models import Briefing, Status, Tag
+from briefings.models import Briefing, Status, Tag, TagPair
 from briefings.page_versions import shared_versions
 
 _numbers = itertools.count(1)
@@ -106,3 +106,21 @@ def true_counts():
         tag.name: tag.tagged_briefings.filter(content_object__in=public).count()
         for tag in Tag.objects.all()
     }
+
+
+def pair_counts():
+    """Each stored pair count above zero, by the two tags' names."""
+    pairs = TagPair.objects.filter(count__gt=0).values_list("tag__name", "other__name", "count")
+    return {(tag, other): count for tag, other, count in pairs}
+
+
+def true_pair_counts():
+    """How many public briefings carry each two tags, counted from scratch."""
+    counts = {}
+    for briefing in Briefing.objects.published().prefetch_related("tags"):
+        names = [tag.name for tag in briefing.tags.all()]
+        for tag in names:
+            for other in names:
+                if tag != other:
+                    counts[tag, other] = counts.get((tag, other), 0) + 1
+    return counts

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from briefings.models import Briefing, Status, Tag
 from briefings.publication import release_due_briefings
-from tests.conftest import published_counts, true_counts
+from tests.conftest import pair_counts, published_counts, true_counts, true_pair_counts
 
 
 def test_counts_follow_publish_unpublish_retag_and_delete(make_briefing):
@@ -27,9 +27,13 @@ def test_counts_follow_publish_unpublish_retag_and_delete(make_briefing):
     second.save()
     second.tags.add("China")  # a draft's tags count for nothing
     assert published_counts() == {"SCO": 0, "India": 0, "China": 0}
-    first.tags.set(["SCO"])
+    assert pair_counts() == true_pair_counts() == {}
+    first.tags.set(["SCO", "India", "China"])
+    assert pair_counts() == true_pair_counts()
+    assert pair_counts()["SCO", "China"] == 1
     first.delete()
     assert published_counts() == true_counts() == {"SCO": 0, "India": 0, "China": 0}
+    assert pair_counts() == true_pair_counts() == {}
 
 
 def test_counts_follow_bulk_actions_and_merges(admin_client, make_briefing):
@@ -39,12 +43,15 @@ def test_counts_follow_bulk_actions_and_merges(admin_client, make_briefing):
     selected = [briefing.pk for briefing in briefings]
     admin_client.post(changelist, {"action": "publish", "_selected_action": selected})
     assert published_counts() == true_counts() == {"India": 3, "china": 4, "BRICS": 1}
+    assert pair_counts() == true_pair_counts()
+    assert pair_counts()["china", "India"] == 3
     admin_client.post(changelist, {"action": "unpublish", "_selected_action": selected[:2]})
     assert published_counts() == true_counts() == {"India": 1, "china": 2, "BRICS": 1}
     every_tag = list(Tag.objects.values_list("pk", flat=True))
     merge = {"action": "merge_tags", "_selected_action": every_tag}
     admin_client.post(reverse("admin:briefings_tag_changelist"), merge)
     assert published_counts() == true_counts() == {"china": 2}
+    assert pair_counts() == true_pair_counts() == {}
 
 
 def test_a_scheduled_briefing_counts_once_its_time_comes_without_a_save(make_briefing, clock):
@@ -55,6 +62,7 @@ def test_a_scheduled_briefing_counts_once_its_time_comes_without_a_save(make_bri
     release_due_briefings()
     release_due_briefings()  # a second worker finds nothing left to do
     assert published_counts() == true_counts() == {"SCO": 1}
+    assert pair_counts() == true_pair_counts()
     assert Briefing.objects.get().is_live
 
 
@@ -86,6 +94,7 @@ def test_a_stale_copy_saved_after_go_live_does_not_count_twice(make_briefing, cl
 def test_generated_archive_counts_match_a_recount(db):
     call_command("generate_briefings", count=120, tags=30, images=1, words=100)
     assert published_counts() == true_counts()
+    assert pair_counts() == true_pair_counts()
 
 
 def test_bulk_actions_work_on_a_searched_list(admin_client, make_briefing):

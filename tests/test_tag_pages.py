@@ -7,6 +7,7 @@ from urllib.parse import quote
 import pytest
 from django.core.management import call_command
 
+from briefings import views
 from briefings.models import Tag
 from briefings.tag_index import SECTION_PAGE_SIZE
 from briefings.views import NARROWING_SHOWN
@@ -75,3 +76,17 @@ def test_tag_urls_in_another_case_or_unicode_form_lead_to_the_one_page(client, m
         assert response["Location"] == quote("/tags/école/"), spelling
     assert client.get("/tags/РОССИЯ+école/")["Location"] == quote("/tags/école+россия/", safe="/+")
     assert client.get(quote("/tags/école/")).status_code == 200
+
+
+def test_one_tags_narrowing_counts_are_exact_and_a_combinations_are_sampled(client, make_briefing):
+    sample = views.NARROWING_SAMPLE
+    for n in range(sample + 5):  # each made older than the one before: "Rare" on the oldest
+        make_briefing(tags=["SCO", "India", "Common"] + (["Rare"] if n >= sample + 2 else []))
+    one = client.get("/tags/sco/").content.decode()
+    assert f"{sample + 5} briefings" in one and "counts among" not in one
+    assert f'India <span class="count">({sample + 5}' in one
+    assert 'Rare <span class="count">(3' in one, "found however old"
+    two = client.get("/tags/india+sco/").content.decode()
+    assert f"{sample + 5} briefings with all of these topics" in two, "exact for two tags"
+    assert f"counts among the {sample} newest" in two
+    assert "Add </span>Rare" not in two, "only the oldest carry it: outside the sample"

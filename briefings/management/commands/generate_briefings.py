@@ -17,7 +17,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from briefings import images, page_versions, text
-from briefings.models import Briefing, Status, Tag, TaggedBriefing
+from briefings.models import Briefing, Status, Tag, TaggedBriefing, TagPair
 from briefings.placeholder_images import generated_image
 
 BATCH_SIZE = 1000
@@ -88,6 +88,7 @@ class Command(BaseCommand):
             cursor.execute("ANALYZE")  # fresh statistics for the query planner
         with transaction.atomic():
             Tag.objects.recount_published()  # bulk_create sends no signals
+            TagPair.objects.recount()
             page_versions.retire_everything_after_commit()
         self.stdout.write(
             f"Created {count} briefings over {len(tag_pool)} tags "
