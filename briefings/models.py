@@ -95,11 +95,6 @@ class Tag(TagBase):
             models.Index(fields=["-published_count", "name_key"], name="tag_most_used_idx"),
             models.Index(fields=["initial", "name_key"], name="tag_initial_idx"),
         ]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(published_count__gte=0), name="tag_published_count_not_negative"
-            ),
-        ]
 
     def save(self, *args, **kwargs):
         self.fill_derived_fields()
@@ -248,7 +243,6 @@ class TagPair(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["tag", "other"], name="tag_pair_once"),
-            models.CheckConstraint(condition=Q(count__gte=0), name="tag_pair_count_not_negative"),
         ]
         indexes = [models.Index(fields=["tag", "-count"], name="tag_pair_most_shared_idx")]
 

@@ -72,13 +72,17 @@ def newest_first(request, rows, briefing_field="pk"):
     )
     if anchor is None:
         raise Http404("This page of the list no longer exists.")
+    # Each condition repeats the anchor's date on its own, so that the index scan
+    # starts there rather than filtering every newer row on the way.
     if cursor.direction == "before":
-        older = Q(published_at__lt=anchor) | Q(
-            published_at=anchor, **{f"{briefing_field}__lt": cursor.briefing_id}
+        older = Q(published_at__lte=anchor) & (
+            Q(published_at__lt=anchor)
+            | Q(published_at=anchor, **{f"{briefing_field}__lt": cursor.briefing_id})
         )
         return _page(list(listing.filter(older)[: PAGE_SIZE + 1]), has_newer=True)
-    newer = Q(published_at__gt=anchor) | Q(
-        published_at=anchor, **{f"{briefing_field}__gt": cursor.briefing_id}
+    newer = Q(published_at__gte=anchor) & (
+        Q(published_at__gt=anchor)
+        | Q(published_at=anchor, **{f"{briefing_field}__gt": cursor.briefing_id})
     )
     oldest_first = listing.filter(newer).order_by("published_at", briefing_field)
     found = list(oldest_first[: PAGE_SIZE + 1])

@@ -133,9 +133,11 @@ def find_filter(request, slugs):
         query = request.META.get("QUERY_STRING", "")
         path = reverse(request.resolver_match.view_name, kwargs={"slugs": wanted})
         return redirect(f"{path}?{query}" if query else path, permanent=True)
-    selected = list(Tag.objects.in_use().filter(slug__in=wanted).order_by("name_key"))
+    # By slug alone, then in use: the planner need not know how counts are spread.
+    selected = [tag for tag in Tag.objects.filter(slug__in=wanted) if tag.published_count]
     if len(selected) != len(wanted):
         raise Http404("No such tag.")
+    selected.sort(key=lambda tag: tag.name_key)
     links = TaggedBriefing.objects.live_with_all(selected)
     newest = links.order_by("-published_at", "-content_object")
     newest_ids = newest.values_list("content_object", flat=True)

@@ -97,8 +97,4 @@ class Migration(migrations.Migration):
             model_name='tag',
             index=models.Index(fields=['initial', 'name_key'], name='tag_initial_idx'),
         ),
-        migrations.AddConstraint(
-            model_name='tag',
-            constraint=models.CheckConstraint(condition=models.Q(('published_count__gte', 0)), name='tag_published_count_not_negative'),
-        ),
     ]

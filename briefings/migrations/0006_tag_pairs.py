@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'indexes': [models.Index(fields=['tag', '-count'], name='tag_pair_most_shared_idx')],
-                'constraints': [models.UniqueConstraint(fields=('tag', 'other'), name='tag_pair_once'), models.CheckConstraint(condition=models.Q(('count__gte', 0)), name='tag_pair_count_not_negative')],
+                'constraints': [models.UniqueConstraint(fields=('tag', 'other'), name='tag_pair_once')],
             },
         ),
         migrations.RunPython(count_pairs, migrations.RunPython.noop),

@@ -84,12 +84,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{numbers.stop}/{count} briefings ({time.monotonic() - started:.0f} s)"
             )
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")  # fresh statistics for the query planner
+        analyze()
         with transaction.atomic():
             Tag.objects.recount_published()  # bulk_create sends no signals
             TagPair.objects.recount()
             page_versions.retire_everything_after_commit()
+        analyze()
         self.stdout.write(
             f"Created {count} briefings over {len(tag_pool)} tags "
             f"in {time.monotonic() - started:.0f} s."
@@ -115,6 +115,12 @@ class Command(BaseCommand):
         name = default_storage.save(f"briefings/originals/{seed}.png", generated_image(seed, seed))
         with default_storage.open(name) as stored:
             return name, images.make_renditions(stored)
+
+
+def analyze():
+    """Fresh statistics for the query planner, which bulk loads leave behind."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 class Zipf:
