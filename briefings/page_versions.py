@@ -19,6 +19,7 @@ the store is left alone for RETRY_SECONDS, so each request costs microseconds in
 a time-out; changes made meanwhile are sent when it answers again.
 """
 
+import hashlib
 import logging
 import threading
 import time
@@ -33,9 +34,14 @@ SITE = "site"  # names, slugs and anything else every page may show
 LATEST_LIST = "latest"  # the home list at every depth
 TAG_COUNTS = "tag-counts"  # the tags index and the topic counts
 REFRESH_SECONDS = 1.0
+REMEMBERED_AT_MOST = 10_000  # URLs can name any tag: what a worker remembers is bounded
 RETRY_SECONDS = 5.0
-KEY_PREFIX = "briefings:version:"
 logger = logging.getLogger(__name__)
+
+
+def version_key(thing):
+    """The shared cache's key for a thing: hashed, as URLs can name anything, at any length."""
+    return "briefings:version:" + hashlib.sha256(thing.encode()).hexdigest()[:32]
 
 
 def briefing_page(slug):
@@ -52,7 +58,7 @@ class SharedVersions:
 
     def __init__(self):
         self.known = {}  # thing -> (version, when it was read)
-        self.unsent = set()  # things changed while the store was down
+        self.unsent = {}  # thing -> version, made while the store was down
         self.down_until = 0.0
         self.lock = threading.Lock()
 
@@ -61,17 +67,21 @@ class SharedVersions:
         now = time.time()
         if now < self.down_until:
             return None
+        if len(self.known) >= REMEMBERED_AT_MOST:
+            with self.lock:
+                self.known.clear()
         stale = [thing for thing in things if self._is_stale(thing, now)]
         if stale or self.unsent:
             try:
                 self._send_unsent()
-                found = cache.get_many([KEY_PREFIX + thing for thing in stale])
+                keys = {thing: version_key(thing) for thing in stale}
+                found = cache.get_many(keys.values())
             except RedisError:
                 self._mark_down(now)
                 return None
             with self.lock:
                 for thing in stale:
-                    self.known[thing] = (found.get(KEY_PREFIX + thing, "0"), now)
+                    self.known[thing] = (found.get(keys[thing], "0"), now)
         return [self.known[thing][0] for thing in things]
 
     def renew(self, things):
@@ -98,14 +108,19 @@ class SharedVersions:
         return remembered is None or now - remembered[1] >= REFRESH_SECONDS
 
     def _send_unsent(self):
-        if not self.unsent:
+        with self.lock:
+            sending = dict(self.unsent)
+        if not sending:
             return
-        with self.lock:
-            versions = {KEY_PREFIX + thing: self.known[thing][0] for thing in self.unsent}
         # Long enough that every page stored under the previous version has expired.
-        cache.set_many(versions, timeout=2 * settings.PAGE_CACHE_SECONDS + 2 * REFRESH_SECONDS)
+        cache.set_many(
+            {version_key(thing): version for thing, version in sending.items()},
+            timeout=2 * settings.PAGE_CACHE_SECONDS + 2 * REFRESH_SECONDS,
+        )
         with self.lock:
-            self.unsent.clear()
+            for thing, version in sending.items():
+                if self.unsent.get(thing) == version:
+                    del self.unsent[thing]
 
     def _mark_down(self, now):
         logger.warning(

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from briefings.models import Status, Tag
-from briefings.page_versions import KEY_PREFIX, LATEST_LIST, shared_versions
+from briefings.page_versions import LATEST_LIST, shared_versions, version_key
 
 PUBLIC_URLS = ["/", "/tags/", "/tags/sco/"]
 
@@ -223,6 +223,15 @@ def test_hostile_requests_get_clean_answers_and_never_grow_the_cache(client, mak
     assert stored_pages() == 0, "no answer above is kept"
 
 
+def test_what_a_worker_remembers_of_versions_stays_bounded(client, make_briefing, monkeypatch):
+    monkeypatch.setattr("briefings.page_versions.REMEMBERED_AT_MOST", 5)
+    make_briefing(tags=["SCO"])
+    for n in range(20):
+        assert client.get(f"/tags/no-such-tag-{n}/").status_code == 404
+    assert len(shared_versions.known) <= 5
+    assert client.get("/tags/sco/").status_code == 200
+
+
 def test_an_empty_combination_is_a_helpful_404_that_is_not_cached(
     client, make_briefing, clock, django_assert_num_queries
 ):
@@ -243,7 +252,7 @@ def test_another_workers_change_shows_here_within_a_second(
 ):
     make_briefing()
     client.get("/")
-    caches["default"].set(KEY_PREFIX + LATEST_LIST, "renewed-by-another-worker")
+    caches["default"].set(version_key(LATEST_LIST), "renewed-by-another-worker")
     assert is_cached(client, "/", django_assert_num_queries), "remembered for up to a second"
     clock.shift(1.01)
     assert not is_cached(client, "/", django_assert_num_queries)
