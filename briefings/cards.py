@@ -7,6 +7,9 @@ that cheap.
 
 from dataclasses import dataclass
 
+from django.utils.dates import MONTHS
+from django.utils.timezone import get_current_timezone
+
 from . import images
 from .models import TaggedBriefing, briefing_url, public_now, tag_filter_url
 
@@ -25,7 +28,8 @@ class Card:
     url: str
     title: str
     standfirst: str
-    published_at: object
+    published_at: str  # for <time datetime="...">
+    published_on: str  # "28 November 2026"
     image: dict | None
     image_alt: str
     tags: list
@@ -52,12 +56,16 @@ def tag_links(briefing_ids):
 def cards(rows):
     """Cards from rows of CARD_FIELDS, in their order, each with its tags alphabetical."""
     tags = tag_links([row[0] for row in rows])
+    # The time zone and month names once for the list, not once a card.
+    zone = get_current_timezone()
+    months = {number: str(name) for number, name in MONTHS.items()}
     return [
         Card(
             url=briefing_url(slug),
             title=title,
             standfirst=standfirst,
-            published_at=published_at,
+            published_at=(local := published_at.astimezone(zone)).isoformat(timespec="seconds"),
+            published_on=f"{local.day} {months[local.month]} {local.year}",
             image=images.picture(renditions, "thumb"),
             image_alt=alt,
             tags=tags.get(pk, []),

@@ -10,7 +10,6 @@ from django.template.defaultfilters import pluralize
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import dateformat
-from django.utils.dates import MONTHS
 from django.utils.timezone import localtime
 from jinja2 import Environment
 
@@ -29,16 +28,8 @@ def iso_datetime(moment):
     return localtime(moment).isoformat(timespec="seconds")
 
 
-def long_date(moment):
-    """ "28 November 2026": what date("j F Y") gives, at a tenth of its cost (list cards)."""
-    local = localtime(moment)
-    return f"{local.day} {MONTHS[local.month]} {local.year}"
-
-
 def environment(**options):
     env = Environment(**options)
     env.globals.update(static=static, url=url)
-    env.filters.update(
-        date=date, iso_datetime=iso_datetime, long_date=long_date, pluralize=pluralize
-    )
+    env.filters.update(date=date, iso_datetime=iso_datetime, pluralize=pluralize)
     return env
