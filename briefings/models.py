@@ -36,8 +36,8 @@ class TagQuerySet(models.QuerySet):
     def carried_by(self, briefings, limit, excluding=()):
         """Up to `limit` tags that these briefings carry, most carried first.
 
-        Rows of (name, slug, how many carry it), grouped from the links: starting from
-        the tags table instead, SQLite would probe every tag in it.
+        Rows of (name, slug, name key, how many carry it), grouped from the links:
+        starting from the tags table instead, SQLite would probe every tag in it.
         """
         return (
             TaggedBriefing.objects.filter(content_object__in=briefings)
