@@ -20,7 +20,7 @@ class MostUsedTagFilter(admin.SimpleListFilter):
     shown = 20
 
     def lookups(self, request, model_admin):
-        tags = list(Tag.objects.order_by("-published_count", "name_key")[: self.shown])
+        tags = list(Tag.objects.by_use()[: self.shown])
         chosen = self.value()
         if chosen and chosen not in {tag.slug for tag in tags}:
             tags += Tag.objects.filter(slug=chosen)

@@ -40,7 +40,7 @@ class ExistingTagsWidget(TagWidget):
 
     def render(self, name, value, attrs=None, renderer=None):
         text_box = super().render(name, value, attrs, renderer)
-        tags = Tag.objects.order_by("-published_count", "name_key")[:EXISTING_TAGS_SHOWN]
+        tags = Tag.objects.by_use()[:EXISTING_TAGS_SHOWN]
         if not tags:
             return text_box
         buttons = format_html_join(

@@ -30,8 +30,12 @@ class TagQuerySet(models.QuerySet):
         """Tags that at least one public briefing carries."""
         return self.filter(published_count__gt=0)
 
+    def by_use(self):
+        """Most used first; the admin lists unused tags too."""
+        return self.order_by("-published_count", "name_key")
+
     def most_used(self):
-        return self.in_use().order_by("-published_count", "name_key")
+        return self.in_use().by_use()
 
     def carried_by(self, briefings, limit, excluding=()):
         """Up to `limit` tags that these briefings carry, most carried first.
@@ -104,7 +108,7 @@ class Tag(TagBase):
         self.name_key = text.name_key(self.name)
         self.initial = text.index_initial(self.name_key) or OTHER_INITIAL
         if self.slug:
-            self.slug = text.fold_slug(self.slug)
+            self.slug = text.fold(self.slug)
 
     def get_absolute_url(self):
         return tag_filter_url((self.slug,))

@@ -97,7 +97,7 @@ class SharedVersions:
                 self._mark_down(time.time())
 
     def forget(self):
-        """Drop what this worker remembers (tests, and after the store was down)."""
+        """Drop what this worker remembers and owes the store (between tests)."""
         with self.lock:
             self.known.clear()
             self.unsent.clear()

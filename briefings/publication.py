@@ -1,9 +1,9 @@
 """A briefing's public life: when it goes live or leaves the site, and what follows.
 
 A briefing is public when published() says so. `Briefing.is_live` records whether the
-topic counts (`Tag.published_count`, `TagPair.count`) and the cached pages already
-know it. Three things
-can bring the two apart, and each ends here:
+topic counts (`Tag.published_count`, `TagPair.count`) and the cached pages already know
+it; its tag links carry a copy of it and of the date. Three things can bring them
+apart, and each ends here:
 
 - a save (status, date or text changed): `sync_after_save`;
 - a change of its tags: `tags_added` / `tags_removed`;
@@ -24,9 +24,8 @@ from .models import Briefing, Tag, TaggedBriefing, TagPair
 def sync_after_save(briefing, before):
     """Follow a save; `before` is the stored (slug, is_live) as it was, or None if new."""
     old_slug, was_live = before or (briefing.slug, False)
-    change = _update_live_flag(briefing.pk)
+    change = _follow_publication(briefing.pk)
     briefing.is_live = was_live if change is None else change == "live"
-    _mirror_on_links(briefing.pk)
     if not (was_live or briefing.is_live):
         return  # a draft or a scheduled briefing: nothing public changed
     depends = {page_versions.briefing_page(old_slug), page_versions.briefing_page(briefing.slug)}
@@ -58,23 +57,24 @@ def release_due_briefings():
     due = Briefing.objects.filter(is_live=False).published().values_list("pk", "slug")
     for pk, slug in due:
         with transaction.atomic():
-            if _update_live_flag(pk) == "live":
-                _mirror_on_links(pk)
+            if _follow_publication(pk) == "live":
                 depends = _lists_showing(pk, counts_changed=True)
                 page_versions.retire_after_commit(depends | {page_versions.briefing_page(slug)})
 
 
-def _update_live_flag(pk):
-    """Set is_live to match published(), adjusting tag counts; "live", "dark" or None."""
+def _follow_publication(pk):
+    """Set is_live to match published(), adjusting the counts, and copy it and the date
+    onto the tag links; returns "live", "dark" or None for no change."""
+    change = None
     if Briefing.objects.filter(pk=pk, is_live=False).published().update(is_live=True):
+        change, delta = "live", +1
+    elif Briefing.objects.filter(pk=pk, is_live=True).not_published().update(is_live=False):
+        change, delta = "dark", -1
+    if change:
         tags = _tag_ids(pk)
-        _adjust_counts(tags, tags, +1)
-        return "live"
-    if Briefing.objects.filter(pk=pk, is_live=True).not_published().update(is_live=False):
-        tags = _tag_ids(pk)
-        _adjust_counts(tags, tags, -1)
-        return "dark"
-    return None
+        _adjust_counts(tags, tags, delta)
+    _mirror_on_links(pk)
+    return change
 
 
 def _adjust_counts(changed, together, delta):

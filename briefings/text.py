@@ -65,7 +65,7 @@ def unicode_slug(text):
     Django's slugify(allow_unicode=True) drops combining marks, which mangles
     Hindi and other Indic scripts ("भारत" would lose its vowel signs).
     """
-    text = unicodedata.normalize("NFKC", text).casefold()
+    text = fold(text)
     kept = "".join(ch if unicodedata.category(ch)[0] in "LMN" else " " for ch in text)
     return "-".join(kept.split())
 
@@ -75,9 +75,14 @@ def is_unicode_slug(value):
     return bool(value) and all(ch in "-_" or unicodedata.category(ch)[0] in "LMN" for ch in value)
 
 
+def fold(text):
+    """Text as compared ignoring case in any script, and Unicode spelling: "ÉCOLE" is "école"."""
+    return unicodedata.normalize("NFKC", text).casefold()
+
+
 def name_key(name):
     """A tag name folded for comparison: "École", "école" and "ÉCOLE" are one name."""
-    return unicodedata.normalize("NFKC", name).casefold().strip()
+    return fold(name).strip()
 
 
 def index_initial(key):
@@ -88,8 +93,3 @@ def index_initial(key):
     decomposed = unicodedata.normalize("NFKD", key[:1])
     first = decomposed[:1]
     return first if "a" <= first <= "z" else ""
-
-
-def fold_slug(slug):
-    """The one spelling of a slug: "SCO" is "sco", and every Unicode form of "école" is one."""
-    return unicodedata.normalize("NFKC", slug).casefold()

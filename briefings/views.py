@@ -124,7 +124,7 @@ def find_filter(request, slugs):
     That is a redirect when the URL is not the canonical spelling, and a 404 that
     offers the nearest combinations when the tags together select nothing.
     """
-    wanted = sorted({text.fold_slug(slug) for slug in slugs} - {""})
+    wanted = sorted({text.fold(slug) for slug in slugs} - {""})
     if not 0 < len(wanted) <= MAX_FILTER_TAGS:
         raise Http404(f"A filter names one to {MAX_FILTER_TAGS} tags.")
     if not all(text.is_unicode_slug(slug) for slug in wanted):
