@@ -6,16 +6,24 @@ language; the admin keeps Django's templates. The helpers mirror the Django tags
 filters the pages need.
 """
 
+import functools
+
 from django.template.defaultfilters import pluralize
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import dateformat
 from django.utils.timezone import localtime
 from jinja2 import Environment
 
 
 def url(name, **kwargs):
-    return reverse(name, kwargs=kwargs or None)
+    return _reverse_once(name, tuple(sorted(kwargs.items())), get_script_prefix())
+
+
+@functools.lru_cache(maxsize=1000)
+def _reverse_once(name, kwargs, prefix):
+    """The site's own links, reversed once each: every page has a few."""
+    return reverse(name, kwargs=dict(kwargs) or None)
 
 
 def date(moment, format_string):
