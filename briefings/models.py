@@ -40,15 +40,16 @@ class TagQuerySet(models.QuerySet):
     def carried_by(self, briefings, limit, excluding=()):
         """Up to `limit` tags that these briefings carry, most carried first.
 
-        Rows of (name, slug, name key, how many carry it), grouped from the links:
-        starting from the tags table instead, SQLite would probe every tag in it.
+        Rows of (tag id, how many carry it), grouped from the links by id alone:
+        starting from the tags table instead, SQLite would probe every tag in it,
+        and grouping by name would sort every link's name.
         """
         return (
             TaggedBriefing.objects.filter(content_object__in=briefings)
             .exclude(tag__in=excluding)
-            .values_list("tag__name", "tag__slug", "tag__name_key")
+            .values_list("tag")
             .annotate(count=Count("pk"))
-            .order_by("-count", "tag__name_key")[:limit]
+            .order_by("-count", "tag")[:limit]
         )
 
     def with_names(self, names):
@@ -153,14 +154,15 @@ class CasefoldTagManager(_TaggableManager):
 
 
 class TaggedBriefingQuerySet(models.QuerySet):
-    def live_with_all(self, tags):
+    def live_with_all(self, tag_ids):
         """Links of the live briefings carrying every one of these tags, one per briefing.
 
-        They are read newest first from the index of the rarest tag's live links, and
-        each is checked for the other tags by the (briefing, tag) index, so a page of a
-        popular tag or of a long-tail one costs about the same at any archive size.
+        The ids come rarest tag first. Links are read newest first from the index of
+        the rarest tag's live links, and each is checked for the other tags by the
+        (briefing, tag) index, so a page of a popular tag or of a long-tail one costs
+        about the same at any archive size.
         """
-        rarest, *others = sorted(tags, key=lambda tag: tag.published_count)
+        rarest, *others = tag_ids
         links = self.filter(tag=rarest, is_live=True)
         for tag in others:
             carries = TaggedBriefing.objects.filter(
@@ -259,17 +261,23 @@ class Status(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
-def public_now(prefix=""):
+def public_now(prefix="", at=None):
     """What the public may see: published status and publication time reached.
 
-    `prefix` applies it through a relation, as "content_object__" from a tag link.
+    `prefix` applies it through a relation, as "content_object__" from a tag link;
+    `at` is the time to judge by, now unless given.
     """
-    return Q(**{f"{prefix}status": Status.PUBLISHED, f"{prefix}published_at__lte": timezone.now()})
+    return Q(
+        **{
+            f"{prefix}status": Status.PUBLISHED,
+            f"{prefix}published_at__lte": at or timezone.now(),
+        }
+    )
 
 
 class BriefingQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(public_now())
+    def published(self, at=None):
+        return self.filter(public_now(at=at))
 
     def not_published(self):
         return self.exclude(public_now())

@@ -10,9 +10,11 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 from django.http import Http404
+from django.utils import timezone
 
 from .cards import card_rows, cards
-from .models import Briefing
+from .compiled import compiled_once
+from .models import Briefing, TaggedBriefing, public_now
 
 PAGE_SIZE = 12
 CURSOR_DIRECTIONS = ("before", "after")  # "before" wins when a request has both
@@ -49,47 +51,73 @@ def cursor_query_key(query):
     return f"{cursor.direction}={cursor.briefing_id}" if cursor else ""
 
 
-def newest_first(request, rows, briefing_field="pk"):
-    """The page of briefings, as cards, that the request's cursor asks for.
+def newest_first(request, tag_ids=()):
+    """The page of public briefings, as cards, that the request's cursor asks for.
 
-    `rows` are briefings, or links to them (then `briefing_field` names the briefing),
-    each with a published_at to page by. Raises Http404 for a malformed cursor or one
-    that names no public briefing. A "newer" page that would reach the newest briefing
-    is the list's first page.
+    All of them, or those that carry every one of `tag_ids` (rarest tag first).
+    Raises Http404 for a malformed cursor or one that names no public briefing. A
+    "newer" page that would reach the newest briefing is the list's first page.
     """
     try:
         cursor = read_cursor(request.GET)
     except ValueError:
         raise Http404("No such page.") from None
-    listing = card_rows(rows.order_by("-published_at", f"-{briefing_field}"), briefing_field)
+    now, tag_ids = timezone.now(), list(tag_ids)
     if cursor is None:
-        return _page(list(listing[: PAGE_SIZE + 1]), has_newer=False)
-    anchor = (
-        Briefing.objects.published()
-        .filter(pk=cursor.briefing_id)
-        .values_list("published_at", flat=True)
-        .first()
-    )
-    if anchor is None:
+        return _page(_newest(now, tag_ids), has_newer=False)
+    anchor = _publication_time(now, cursor.briefing_id)
+    if not anchor:
         raise Http404("This page of the list no longer exists.")
-    # Each condition repeats the anchor's date on its own, so that the index scan
-    # starts there rather than filtering every newer row on the way.
+    (anchor_at,) = anchor[0]
     if cursor.direction == "before":
-        older = Q(published_at__lte=anchor) & (
-            Q(published_at__lt=anchor)
-            | Q(published_at=anchor, **{f"{briefing_field}__lt": cursor.briefing_id})
-        )
-        return _page(list(listing.filter(older)[: PAGE_SIZE + 1]), has_newer=True)
-    newer = Q(published_at__gte=anchor) & (
-        Q(published_at__gt=anchor)
-        | Q(published_at=anchor, **{f"{briefing_field}__gt": cursor.briefing_id})
-    )
-    oldest_first = listing.filter(newer).order_by("published_at", briefing_field)
-    found = list(oldest_first[: PAGE_SIZE + 1])
+        return _page(_older(now, tag_ids, anchor_at, cursor.briefing_id), has_newer=True)
+    found = _newer(now, tag_ids, anchor_at, cursor.briefing_id)
     if len(found) <= PAGE_SIZE:
-        return _page(list(listing[: PAGE_SIZE + 1]), has_newer=False)
+        return _page(_newest(now, tag_ids), has_newer=False)
     shown = found[PAGE_SIZE - 1 :: -1]
     return Page(cards(shown), newer=_cursor("after", shown[0]), older=_cursor("before", shown[-1]))
+
+
+def _listing(now, tag_ids):
+    """The public briefings, or the live links of those carrying all these tags, and
+    the name of the briefing's id in them. Both have a published_at to page by."""
+    if not tag_ids:
+        return Briefing.objects.published(at=now), "pk"
+    links = TaggedBriefing.objects.live_with_all(tag_ids)
+    return links.filter(public_now("content_object__", at=now)), "content_object"
+
+
+@compiled_once
+def _newest(now, tag_ids):
+    rows, briefing = _listing(now, tag_ids)
+    return card_rows(rows.order_by("-published_at", f"-{briefing}"), briefing)[: PAGE_SIZE + 1]
+
+
+@compiled_once
+def _publication_time(now, briefing_id):
+    return Briefing.objects.published(at=now).filter(pk=briefing_id).values_list("published_at")
+
+
+# Each condition repeats the anchor's date on its own, so that the index scan starts
+# there rather than filtering every newer row on the way.
+@compiled_once
+def _older(now, tag_ids, anchor_at, anchor_id):
+    rows, briefing = _listing(now, tag_ids)
+    older = Q(published_at__lte=anchor_at) & (
+        Q(published_at__lt=anchor_at) | Q(published_at=anchor_at, **{f"{briefing}__lt": anchor_id})
+    )
+    newest_first = rows.filter(older).order_by("-published_at", f"-{briefing}")
+    return card_rows(newest_first, briefing)[: PAGE_SIZE + 1]
+
+
+@compiled_once
+def _newer(now, tag_ids, anchor_at, anchor_id):
+    rows, briefing = _listing(now, tag_ids)
+    newer = Q(published_at__gte=anchor_at) & (
+        Q(published_at__gt=anchor_at) | Q(published_at=anchor_at, **{f"{briefing}__gt": anchor_id})
+    )
+    oldest_first = rows.filter(newer).order_by("published_at", briefing)
+    return card_rows(oldest_first, briefing)[: PAGE_SIZE + 1]
 
 
 def _page(found, has_newer):

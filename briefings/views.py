@@ -2,14 +2,14 @@
 
 from typing import NamedTuple
 
-from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
 from . import text
-from .cards import tag_links
+from .cards import most_used_topics, tag_links
+from .compiled import compiled_once
 from .models import Briefing, Tag, TaggedBriefing, TagPair, tag_filter_url
 from .page_cache import public_page
 from .page_versions import LATEST_LIST, TAG_COUNTS, briefing_page, tag_page
@@ -29,8 +29,8 @@ MORE_NARROWING_SHOWN = 300
 @public_page(depends_on=lambda: {LATEST_LIST, TAG_COUNTS}, query_key=cursor_query_key)
 def home(request):
     context = {
-        "page": newest_first(request, Briefing.objects.published()),
-        "topics": Tag.objects.most_used()[:HOME_TOPIC_COUNT],
+        "page": newest_first(request),
+        "topics": most_used_topics(HOME_TOPIC_COUNT),
     }
     return render(request, "briefings/home.html", context)
 
@@ -57,7 +57,7 @@ def tag_index(request):
     except ValueError:
         raise Http404("No such section of the topics index.") from None
     if section is None:
-        context = {"top_topics": Tag.objects.most_used()[:INDEX_TOP_TOPICS]}
+        context = {"top_topics": most_used_topics(INDEX_TOP_TOPICS)}
     else:
         context = {"section": section, **tags_in_section(section, after)}
     context["sections"] = SECTIONS
@@ -74,13 +74,11 @@ def tag_filter(request, slugs):
     found = find_filter(request, slugs)
     if isinstance(found, HttpResponse):
         return found
-    selected, links, sample, count = found
+    selected, count = found
     wanted = [tag.slug for tag in selected]
-    narrowing = narrowing_links(selected, sample, NARROWING_SHOWN)
+    narrowing = narrowing_links(selected, NARROWING_SHOWN)
     context = {
-        "selected": [
-            {"tag": tag, "remove_url": filter_url(wanted, remove=tag.slug)} for tag in selected
-        ],
+        "selected": [SelectedTopic(tag, filter_url(wanted, remove=tag.slug)) for tag in selected],
         "count": count,
         "count_is_lower_bound": len(selected) > 2 and count > NARROWING_SAMPLE,
         "narrowing_is_sampled": len(selected) > 1 and count > NARROWING_SAMPLE,
@@ -89,7 +87,7 @@ def tag_filter(request, slugs):
         "more_topics_url": reverse("briefings:more_topics", kwargs={"slugs": wanted})
         if len(narrowing) > NARROWING_SHOWN
         else None,
-        "page": newest_first(request, links, briefing_field="content_object"),
+        "page": newest_first(request, tag_ids=rarest_first(selected)),
     }
     return render(request, "briefings/tag_filter.html", context)
 
@@ -100,22 +98,32 @@ def more_topics(request, slugs):
     found = find_filter(request, slugs)
     if isinstance(found, HttpResponse):
         return found
-    selected, _, sample, count = found
+    selected, count = found
     context = {
         "selected": selected,
         "filter_url": filter_url([tag.slug for tag in selected]),
-        "narrowing": narrowing_links(selected, sample, MORE_NARROWING_SHOWN),
+        "narrowing": narrowing_links(selected, MORE_NARROWING_SHOWN),
         "narrowing_is_sampled": len(selected) > 1 and count > NARROWING_SAMPLE,
         "sample_size": NARROWING_SAMPLE,
     }
     return render(request, "briefings/more_topics.html", context)
 
 
+class SelectedTopic(NamedTuple):
+    tag: Tag
+    remove_url: str  # the filter without it
+
+
+class FurtherTopic(NamedTuple):
+    name: str
+    count: int  # briefings that adding it would leave
+    url: str  # the filter with it
+
+
 class TagFilter(NamedTuple):
     tags: list  # the tags named, by name
-    links: QuerySet  # the tag links of the briefings that carry them all
-    sample: QuerySet  # the ids of the newest of those briefings, for "narrow down"
-    count: int  # how many: exact for one or two tags, up to the sample and one for more
+    count: int  # how many briefings carry them all: exact for one or two tags,
+    # counted up to the narrowing sample and one for more
 
 
 def find_filter(request, slugs):
@@ -133,24 +141,48 @@ def find_filter(request, slugs):
         query = request.META.get("QUERY_STRING", "")
         path = reverse(request.resolver_match.view_name, kwargs={"slugs": wanted})
         return redirect(f"{path}?{query}" if query else path, permanent=True)
-    # By slug alone, then in use: the planner need not know how counts are spread.
-    selected = [tag for tag in Tag.objects.filter(slug__in=wanted) if tag.published_count]
+    selected = [tag for tag in tags_named(wanted) if tag.published_count]
     if len(selected) != len(wanted):
         raise Http404("No such tag.")
     selected.sort(key=lambda tag: tag.name_key)
-    links = TaggedBriefing.objects.live_with_all(selected)
-    newest = links.order_by("-published_at", "-content_object")
-    newest_ids = newest.values_list("content_object", flat=True)
     if len(selected) == 1:
         count = selected[0].published_count
     elif len(selected) == 2:
-        pair = TagPair.objects.filter(tag=selected[0], other=selected[1])
-        count = pair.values_list("count", flat=True).first() or 0
+        count = sum(count for (count,) in _pair_count(selected[0].pk, selected[1].pk))
     else:
-        count = newest_ids[: NARROWING_SAMPLE + 1].count()
+        count = len(_newest_carrying_all(rarest_first(selected), limit=NARROWING_SAMPLE + 1))
     if not count:
         return no_briefings_with_all(request, selected)
-    return TagFilter(selected, links, newest_ids[:NARROWING_SAMPLE], count)
+    return TagFilter(selected, count)
+
+
+def tags_named(slugs):
+    """The tags with these slugs, in use or not."""
+    return [Tag(**dict(zip(TAG_FIELDS, row, strict=True))) for row in _tags_named(slugs)]
+
+
+TAG_FIELDS = ("id", "name", "slug", "name_key", "published_count")
+
+
+# By slug alone, then in use: the planner need not know how counts are spread.
+@compiled_once
+def _tags_named(slugs):
+    return Tag.objects.filter(slug__in=slugs).values_list(*TAG_FIELDS)
+
+
+@compiled_once
+def _pair_count(tag_id, other_id):
+    return TagPair.objects.filter(tag=tag_id, other=other_id).values_list("count")
+
+
+@compiled_once
+def _newest_carrying_all(tag_ids, limit):
+    links = TaggedBriefing.objects.live_with_all(tag_ids)
+    return links.order_by("-published_at", "-content_object").values_list("content_object")[:limit]
+
+
+def rarest_first(tags):
+    return [tag.pk for tag in sorted(tags, key=lambda tag: tag.published_count)]
 
 
 def no_briefings_with_all(request, selected):
@@ -159,29 +191,54 @@ def no_briefings_with_all(request, selected):
     if len(selected) > 2:
         for left_out in selected:
             rest = [tag for tag in selected if tag != left_out]
-            if TaggedBriefing.objects.live_with_all(rest).exists():
+            if TaggedBriefing.objects.live_with_all(rarest_first(rest)).exists():
                 nearest.append({"tags": rest, "url": filter_url([tag.slug for tag in rest])})
     context = {"selected": selected, "nearest": nearest}
     return render(request, "briefings/no_match.html", context, status=404)
 
 
-def narrowing_links(selected, sample, limit):
+def narrowing_links(selected, limit):
     """Further tags, ranked by how many briefings adding each would leave.
 
     For one tag the counts are exact, kept in TagPair; for a combination they are
-    counted among its newest briefings (the sample), which keeps the cost flat.
+    counted among its newest briefings (a sample), which keeps the cost flat.
     """
     if len(selected) >= MAX_FILTER_TAGS:
         return []
     slugs = [tag.slug for tag in selected]
     if len(selected) == 1:
-        further = TagPair.objects.shared_with(selected[0], limit + 1)
+        further = _shared_with(selected[0].pk, limit=limit + 1)
     else:
-        further = Tag.objects.carried_by(sample, limit + 1, excluding=selected)
+        further = named(_carried_by_newest(rarest_first(selected), limit=limit + 1))
     return [
-        {"name": name, "count": count, "url": filter_url(slugs, add=slug)}
-        for name, slug, _, count in further
+        FurtherTopic(name, count, filter_url(slugs, add=slug)) for name, slug, _, count in further
     ]
+
+
+@compiled_once
+def _shared_with(tag_id, limit):
+    return TagPair.objects.shared_with(tag_id, limit)
+
+
+def named(counts):
+    """Rows of (name, slug, name key, count) from (tag id, count), most first, then by name."""
+    names = {pk: (name, slug, key) for pk, name, slug, key in _names_of([pk for pk, _ in counts])}
+    rows = [(*names[pk], count) for pk, count in counts]
+    return sorted(rows, key=lambda row: (-row[3], row[2]))
+
+
+@compiled_once
+def _names_of(tag_ids):
+    return Tag.objects.filter(pk__in=tag_ids).values_list("pk", "name", "slug", "name_key")
+
+
+@compiled_once
+def _carried_by_newest(tag_ids, limit):
+    newest = TaggedBriefing.objects.live_with_all(tag_ids).order_by(
+        "-published_at", "-content_object"
+    )
+    sample = newest.values_list("content_object", flat=True)[:NARROWING_SAMPLE]
+    return Tag.objects.carried_by(sample, limit, excluding=tag_ids)
 
 
 def filter_url(slugs, add=None, remove=None):

@@ -16,7 +16,8 @@ EXPECTED_QUERIES = {
     "most popular tag": 4,
     "deep tag page": 5,
     "long-tail tag": 4,
-    "two most popular tags": 5,  # + how many briefings the combination holds
+    # + how many briefings the combination holds, the narrowing tags' names
+    "two most popular tags": 6,
     "more topics": 2,
     "tags index": 1,
     "tags index section": 1,
