@@ -2,9 +2,12 @@
 
 from typing import NamedTuple
 
+from django.contrib.auth import get_user_model
+from django.db import DEFAULT_DB_ALIAS
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
 from . import text
@@ -38,15 +41,38 @@ def home(request):
 @public_page(depends_on=lambda slug: {briefing_page(slug)})
 def briefing_detail(request, slug):
     """A published briefing; staff may also preview drafts and scheduled ones."""
-    briefings = Briefing.objects.select_related("author")
-    if not request.user.is_staff:
-        briefings = briefings.published()
-    briefing = get_object_or_404(briefings, slug=slug)
+    if request.user.is_staff:
+        briefing = get_object_or_404(Briefing.objects.select_related("author"), slug=slug)
+    else:
+        briefing = public_briefing(slug)
     context = {"briefing": briefing, "tags": tag_links([briefing.pk]).get(briefing.pk, [])}
     response = render(request, "briefings/detail.html", context)
     if not briefing.is_public:
         add_never_cache_headers(response)
     return response
+
+
+def public_briefing(slug):
+    """The public briefing with this slug, its author's name read with it; or a 404."""
+    found = _public_briefing(timezone.now(), slug)
+    if not found:
+        raise Http404("No such briefing.")
+    row = found[0]
+    briefing = Briefing.from_db(DEFAULT_DB_ALIAS, BRIEFING_FIELDS, row[: len(BRIEFING_FIELDS)])
+    if briefing.author_id is not None:
+        author = row[len(BRIEFING_FIELDS) :]
+        briefing.author = get_user_model().from_db(DEFAULT_DB_ALIAS, AUTHOR_FIELDS, author)
+    return briefing
+
+
+BRIEFING_FIELDS = [field.attname for field in Briefing._meta.concrete_fields]
+AUTHOR_FIELDS = ["id", "first_name", "last_name"]  # what the byline shows
+
+
+@compiled_once
+def _public_briefing(now, slug):
+    briefings = Briefing.objects.published(at=now).filter(slug=slug)
+    return briefings.values_list(*BRIEFING_FIELDS, *(f"author__{name}" for name in AUTHOR_FIELDS))
 
 
 @public_page(depends_on=lambda: {TAG_COUNTS}, query_key=index_query_key)
