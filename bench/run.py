@@ -6,10 +6,11 @@
 
 The default run generates --count briefings, then measures each public page type with
 the page cache on and off beside a bare Django view on the same gunicorn (two workers),
-and prints requests per second, p50 and p99, each rate as a share of the bare view's,
-and each page's size. --scale measures the pages with the cache off at each archive
-size (one connection, so p50 is the cost of one request) and prints p50 as a ratio to
-the smallest size's. Traffic goes to 127.0.0.1 only, for a fixed time per page.
+measured again just before each page, and prints requests per second, p50 and p99,
+each rate as a share of the bare view's next to it, and each page's size. --scale
+measures the pages with the cache off at each archive size (one connection, so p50 is
+the cost of one request) and prints p50 as a ratio to the smallest size's. Traffic
+goes to 127.0.0.1 only, for a fixed time per page.
 """
 
 import argparse
@@ -78,32 +79,38 @@ def parse_args():
 
 
 def measure_throughput(options):
+    """Each page beside the bare view, measured just before it: the machine's speed
+    drifts during a run, and a ratio is only fair between neighbouring measurements."""
     with tempfile.TemporaryDirectory(prefix="briefings-bench-") as folder:
         folder = Path(folder)
         database_url = prepare_database(options, folder, options.count)
         results = {}
-        with serve(
-            "bare.wsgi", bench_env(folder, database_url, options.redis_url), PROJECT / "bench"
-        ) as port:
-            results["bare view"] = {"on": measure(port, "/", options)}
-        for cache, seconds in (("on", "60"), ("off", "0")):
-            env = bench_env(folder, database_url, options.redis_url, seconds)
-            pages = find_pages(env)
-            with serve("site_config.wsgi", env, PROJECT) as port:
-                for name in PAGE_TYPES:
-                    results.setdefault(name, {})[cache] = measure(port, pages[name], options)
+        bare_env = bench_env(folder, database_url, options.redis_url)
+        with serve("bare.wsgi", bare_env, PROJECT / "bench") as bare_port:
+            for cache, seconds in (("on", "60"), ("off", "0")):
+                env = bench_env(folder, database_url, options.redis_url, seconds)
+                pages = find_pages(env)
+                with serve("site_config.wsgi", env, PROJECT) as port:
+                    for name in PAGE_TYPES:
+                        bare = measure(bare_port, "/", options)
+                        figures = measure(port, pages[name], options)
+                        results.setdefault(name, {})[cache] = {**figures, "bare": bare["rps"]}
     print(
         f"\n{options.count} briefings on {options.database}, gunicorn 2 workers, wrk "
         f"{options.connections} connections x {options.seconds} s a page, shared cache: "
-        f"{'Redis' if options.redis_url else 'database'}"
+        f"{'Redis' if options.redis_url else 'database'}; the bare view measured just before "
+        "each page"
     )
-    bare = results["bare view"]["on"]["rps"]
-    print(f"{'page':<22}{'cache':>6}{'req/s':>8}{'p50 ms':>8}{'p99 ms':>8}{'of bare':>9}{'KB':>7}")
+    print(
+        f"{'page':<22}{'cache':>6}{'req/s':>8}{'p50 ms':>8}{'p99 ms':>8}"
+        f"{'bare req/s':>11}{'of bare':>9}{'KB':>7}"
+    )
     for name, by_cache in results.items():
         for cache, figures in by_cache.items():
             print(
                 f"{name:<22}{cache:>6}{figures['rps']:>8.0f}{figures['p50']:>8.2f}"
-                f"{figures['p99']:>8.2f}{figures['rps'] / bare:>9.0%}{figures['kb']:>7.1f}"
+                f"{figures['p99']:>8.2f}{figures['bare']:>11.0f}"
+                f"{figures['rps'] / figures['bare']:>9.0%}{figures['kb']:>7.1f}"
             )
 
 
