@@ -24,7 +24,7 @@ HOME_TOPIC_COUNT = 12
 INDEX_TOP_TOPICS = 60
 # "Narrow down" on a combination of tags ranks further tags among its newest
 # briefings, so that its cost stays flat however many briefings it holds.
-NARROWING_SAMPLE = 200
+NARROWING_SAMPLE = 100
 NARROWING_SHOWN = 30
 MORE_NARROWING_SHOWN = 300
 
