@@ -1,21 +1,36 @@
-"""What a list shows of each briefing, read as plain rows rather than models.
+"""What a list shows of each briefing: its card, rendered when the briefing changes.
 
-List pages render a dozen cards on every cache miss; plain rows, one query for all
-their tags, queries compiled once (compiled.py) and URLs reversed once
-(models.briefing_url, models.tag_filter_url) keep that cheap.
+List pages show a dozen cards on every cache miss. Each card is rendered once, when
+something it shows changes (the briefing, its tags, a tag's name: see signals.py),
+and stored on the briefing with the format it was rendered in: a fingerprint of the
+card template and of the settings that shape its text and links. A list reads the
+stored cards in the same query as the briefings and renders afresh only those of
+another format (after a deploy changed the template, say, until
+`manage.py refresh_cards` stores them again).
 """
 
+import functools
+import hashlib
+import itertools
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.template import engines
+from django.urls import get_script_prefix
 from django.utils.dates import MONTHS
 from django.utils.timezone import get_current_timezone
+from markupsafe import Markup
 
 from . import images
 from .compiled import compiled_once
-from .models import Tag, TaggedBriefing, briefing_url, tag_filter_url
+from .models import Briefing, Tag, TaggedBriefing, briefing_url, tag_filter_url
 
-# The briefing's id comes first: lists page by it.
+CARD_TEMPLATE = "briefings/_card.html"
+# What a list reads of each briefing; the id comes first: lists page by it.
+LISTED_FIELDS = ("pk", "card_html", "card_format")
+# What a card shows.
 CARD_FIELDS = ("pk", "slug", "title", "standfirst", "published_at", "renditions", "lead_image_alt")
+REFRESH_BATCH_SIZE = 500
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +48,7 @@ class Topic:
 
 @dataclass(frozen=True, slots=True)
 class Card:
+    id: int
     url: str
     title: str
     standfirst: str
@@ -43,10 +59,60 @@ class Card:
     tags: list
 
 
-def card_rows(rows, briefing_field="pk"):
-    """These briefings, or the briefings these links point to, as rows of CARD_FIELDS."""
+def listed_rows(rows, briefing_field="pk"):
+    """These briefings, or the briefings these links point to, as rows of LISTED_FIELDS."""
     prefix = "" if briefing_field == "pk" else f"{briefing_field}__"
-    return rows.values_list(*(prefix + field for field in CARD_FIELDS))
+    return rows.values_list(*(prefix + field for field in LISTED_FIELDS))
+
+
+def listed_cards(rows):
+    """The cards of rows of LISTED_FIELDS, in order, as HTML: stored, or rendered
+    afresh where stored in another format."""
+    current = card_format()
+    stale = [pk for pk, _, stored_format in rows if stored_format != current]
+    fresh = render_cards(stale) if stale else {}
+    return [Markup(fresh[pk] if pk in fresh else html) for pk, html, _ in rows]
+
+
+def refresh_cards(briefing_ids):
+    """Render and store these briefings' cards, after a change to what they show."""
+    current = card_format()
+    ids = iter(briefing_ids)
+    while batch := list(itertools.islice(ids, REFRESH_BATCH_SIZE)):
+        rendered = [
+            Briefing(pk=pk, card_html=html, card_format=current)
+            for pk, html in render_cards(batch).items()
+        ]
+        Briefing.objects.bulk_update(rendered, ["card_html", "card_format"])
+
+
+def render_cards(briefing_ids):
+    """These briefings' cards as HTML, by id; a briefing never dated has none."""
+    briefings = Briefing.objects.filter(pk__in=briefing_ids, published_at__isnull=False)
+    template = engines["jinja2"].get_template(CARD_TEMPLATE)
+    return {
+        card.id: template.render({"card": card})
+        for card in cards(briefings.values_list(*CARD_FIELDS))
+    }
+
+
+def card_format():
+    """The fingerprint of how cards are rendered now."""
+    return _card_format(
+        _card_template_source(), settings.TIME_ZONE, settings.MEDIA_URL, get_script_prefix()
+    )
+
+
+@functools.lru_cache(maxsize=16)
+def _card_format(*things):
+    return hashlib.sha256(repr(things).encode()).hexdigest()[:16]
+
+
+@functools.lru_cache(maxsize=1)
+def _card_template_source():
+    environment = engines["jinja2"].env
+    source, _, _ = environment.loader.get_source(environment, CARD_TEMPLATE)
+    return source
 
 
 def tag_links(briefing_ids):
@@ -85,6 +151,7 @@ def cards(rows):
     months = {number: str(name) for number, name in MONTHS.items()}
     return [
         Card(
+            id=pk,
             url=briefing_url(slug),
             title=title,
             standfirst=standfirst,

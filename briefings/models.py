@@ -317,6 +317,10 @@ class Briefing(models.Model):
     )
     body_html = models.TextField(editable=False, default="")
     reading_minutes = models.PositiveSmallIntegerField(editable=False, default=1)
+    # Its card in lists, rendered when anything it shows changes (briefings/cards.py),
+    # and the format it was rendered in: a card of another format is rendered afresh.
+    card_html = models.TextField(editable=False, default="")
+    card_format = models.CharField(max_length=16, editable=False, default="")
     lead_image = models.ImageField(
         upload_to="briefings/originals/",
         max_length=255,

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from .cards import card_rows, cards
+from .cards import listed_cards, listed_rows
 from .compiled import compiled_once
 from .models import Briefing, TaggedBriefing, public_now
 
@@ -29,7 +29,7 @@ class Cursor:
 
 @dataclass
 class Page:
-    briefings: list  # of cards.Card
+    briefings: list  # their cards, as HTML
     newer: Cursor | None
     older: Cursor | None
 
@@ -75,7 +75,9 @@ def newest_first(request, tag_ids=()):
     if len(found) <= PAGE_SIZE:
         return _page(_newest(now, tag_ids), has_newer=False)
     shown = found[PAGE_SIZE - 1 :: -1]
-    return Page(cards(shown), newer=_cursor("after", shown[0]), older=_cursor("before", shown[-1]))
+    return Page(
+        listed_cards(shown), newer=_cursor("after", shown[0]), older=_cursor("before", shown[-1])
+    )
 
 
 def _listing(now, tag_ids):
@@ -90,7 +92,7 @@ def _listing(now, tag_ids):
 @compiled_once
 def _newest(now, tag_ids):
     rows, briefing = _listing(now, tag_ids)
-    return card_rows(rows.order_by("-published_at", f"-{briefing}"), briefing)[: PAGE_SIZE + 1]
+    return listed_rows(rows.order_by("-published_at", f"-{briefing}"), briefing)[: PAGE_SIZE + 1]
 
 
 @compiled_once
@@ -107,7 +109,7 @@ def _older(now, tag_ids, anchor_at, anchor_id):
         Q(published_at__lt=anchor_at) | Q(published_at=anchor_at, **{f"{briefing}__lt": anchor_id})
     )
     newest_first = rows.filter(older).order_by("-published_at", f"-{briefing}")
-    return card_rows(newest_first, briefing)[: PAGE_SIZE + 1]
+    return listed_rows(newest_first, briefing)[: PAGE_SIZE + 1]
 
 
 @compiled_once
@@ -117,13 +119,13 @@ def _newer(now, tag_ids, anchor_at, anchor_id):
         Q(published_at__gt=anchor_at) | Q(published_at=anchor_at, **{f"{briefing}__gt": anchor_id})
     )
     oldest_first = rows.filter(newer).order_by("published_at", briefing)
-    return card_rows(oldest_first, briefing)[: PAGE_SIZE + 1]
+    return listed_rows(oldest_first, briefing)[: PAGE_SIZE + 1]
 
 
 def _page(found, has_newer):
     shown = found[:PAGE_SIZE]
     return Page(
-        cards(shown),
+        listed_cards(shown),
         newer=_cursor("after", shown[0]) if has_newer and shown else None,
         older=_cursor("before", shown[-1]) if len(found) > PAGE_SIZE else None,
     )

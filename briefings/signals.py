@@ -1,14 +1,15 @@
 """Every side effect of a change, connected in one place (BriefingsConfig.ready).
 
-Counts change inside the transaction; cached pages are retired after it commits
-(briefings/publication.py and page_versions.py); image files go after commit too.
+Counts and stored cards change inside the transaction; cached pages are retired after
+it commits (briefings/publication.py and page_versions.py); image files go after
+commit too.
 """
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
-from . import page_versions, publication
+from . import cards, page_versions, publication
 from .models import Briefing, Tag, TaggedBriefing, delete_image_files_if_unused
 
 
@@ -27,6 +28,7 @@ def remember_public_state(sender, instance, raw=False, **kwargs):
 def follow_briefing_save(sender, instance, raw=False, **kwargs):
     if not raw:
         publication.sync_after_save(instance, getattr(instance, "_before_save", None))
+        cards.refresh_cards([instance.pk])
 
 
 @receiver(pre_delete, sender=Briefing, dispatch_uid="briefing-before-delete")
@@ -45,18 +47,31 @@ def follow_tag_change(sender, instance, action, pk_set, **kwargs):
         publication.tags_added(instance.pk, pk_set)
     elif action == "post_remove":
         publication.tags_removed(instance.pk, pk_set)
+    if action in ("post_clear", "post_add", "post_remove"):
+        cards.refresh_cards([instance.pk])
 
 
 @receiver(post_save, sender=Tag, dispatch_uid="tag-after-save")
 def follow_tag_edit(sender, instance, created, raw=False, **kwargs):
     """A renamed tag shows on many pages (cards, other tags' lists): retire them all."""
     if not (created or raw):
+        cards.refresh_cards(carriers_of(instance))
         page_versions.retire_everything_after_commit()
+
+
+@receiver(pre_delete, sender=Tag, dispatch_uid="tag-before-delete")
+def remember_carriers(sender, instance, **kwargs):
+    instance._carriers = carriers_of(instance)
 
 
 @receiver(post_delete, sender=Tag, dispatch_uid="tag-after-delete")
 def follow_tag_delete(sender, instance, **kwargs):
+    cards.refresh_cards(getattr(instance, "_carriers", []))
     page_versions.retire_everything_after_commit()
+
+
+def carriers_of(tag):
+    return list(TaggedBriefing.objects.filter(tag=tag).values_list("content_object", flat=True))
 
 
 @receiver(post_delete, sender=Briefing, dispatch_uid="briefing-image-files")

@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.utils import timezone
 
-from briefings import images, page_versions, text
+from briefings import cards, images, page_versions, text
 from briefings.models import Briefing, Status, Tag, TaggedBriefing, TagPair
 from briefings.placeholder_images import generated_image
 
@@ -81,6 +81,7 @@ class Command(BaseCommand):
                     for n, briefing in zip(numbers, briefings, strict=True)
                     for tag in choose_tags(rng, tag_ranks, tag_pool, n)
                 )
+                cards.refresh_cards([briefing.pk for briefing in briefings])
             self.stdout.write(
                 f"{numbers.stop}/{count} briefings ({time.monotonic() - started:.0f} s)"
             )
