@@ -7,10 +7,10 @@ from urllib.parse import quote
 import pytest
 from django.core.management import call_command
 
-from briefings import views
+from briefings import tag_filters
 from briefings.models import Tag
+from briefings.tag_filters import NARROWING_SHOWN
 from briefings.tag_index import SECTION_PAGE_SIZE
-from briefings.views import NARROWING_SHOWN
 
 
 def narrowing_names(html):
@@ -79,7 +79,7 @@ def test_tag_urls_in_another_case_or_unicode_form_lead_to_the_one_page(client, m
 
 
 def test_one_tags_narrowing_counts_are_exact_and_a_combinations_are_sampled(client, make_briefing):
-    sample = views.NARROWING_SAMPLE
+    sample = tag_filters.NARROWING_SAMPLE
     for n in range(sample + 5):  # each made older than the one before: "Rare" on the oldest
         make_briefing(tags=["SCO", "India", "Common"] + (["Rare"] if n >= sample + 2 else []))
     one = client.get("/tags/sco/").content.decode()

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from briefings.models import Status, Tag
-from briefings.views import MAX_FILTER_TAGS
+from briefings.tag_filters import MAX_FILTER_TAGS
 from tests.conftest import image_upload
 
 

@@ -1,0 +1,120 @@
+"""A combination of tags: the tags a URL names, how many briefings carry them all,
+and the further tags that would narrow it, each at a cost that does not grow with
+the archive.
+"""
+
+from typing import NamedTuple
+
+from django.urls import reverse
+
+from .compiled import compiled_once
+from .models import Tag, TaggedBriefing, TagPair, tag_filter_url
+
+MAX_FILTER_TAGS = 6
+# "Narrow down" on a combination of tags ranks further tags among its newest
+# briefings, so that its cost stays flat however many briefings it holds.
+NARROWING_SAMPLE = 100
+NARROWING_SHOWN = 30
+MORE_NARROWING_SHOWN = 300
+
+
+class SelectedTopic(NamedTuple):
+    tag: Tag
+    remove_url: str  # the filter without it
+
+
+class FurtherTopic(NamedTuple):
+    name: str
+    count: int  # briefings that adding it would leave
+    url: str  # the filter with it
+
+
+def briefings_with_all(tags):
+    """How many public briefings carry all these tags: exact for one or two, counted
+    up to one more than the narrowing sample for more."""
+    if len(tags) == 1:
+        return tags[0].published_count
+    if len(tags) == 2:
+        return sum(count for (count,) in _pair_count(tags[0].pk, tags[1].pk))
+    return len(_newest_carrying_all(rarest_first(tags), limit=NARROWING_SAMPLE + 1))
+
+
+def tags_named(slugs):
+    """The tags with these slugs, in use or not."""
+    return [Tag(**dict(zip(TAG_FIELDS, row, strict=True))) for row in _tags_named(slugs)]
+
+
+TAG_FIELDS = ("id", "name", "slug", "name_key", "published_count")
+
+
+# By slug alone, then in use: the planner need not know how counts are spread.
+@compiled_once
+def _tags_named(slugs):
+    return Tag.objects.filter(slug__in=slugs).values_list(*TAG_FIELDS)
+
+
+@compiled_once
+def _pair_count(tag_id, other_id):
+    return TagPair.objects.filter(tag=tag_id, other=other_id).values_list("count")
+
+
+@compiled_once
+def _newest_carrying_all(tag_ids, limit):
+    links = TaggedBriefing.objects.live_with_all(tag_ids)
+    return links.order_by("-published_at", "-content_object").values_list("content_object")[:limit]
+
+
+def rarest_first(tags):
+    return [tag.pk for tag in sorted(tags, key=lambda tag: tag.published_count)]
+
+
+def narrowing_links(selected, limit):
+    """Further tags, ranked by how many briefings adding each would leave.
+
+    For one tag the counts are exact, kept in TagPair; for a combination they are
+    counted among its newest briefings (a sample), which keeps the cost flat.
+    """
+    if len(selected) >= MAX_FILTER_TAGS:
+        return []
+    slugs = [tag.slug for tag in selected]
+    if len(selected) == 1:
+        further = _shared_with(selected[0].pk, limit=limit + 1)
+    else:
+        further = named(_carried_by_newest(rarest_first(selected), limit=limit + 1))
+    return [
+        FurtherTopic(name, count, filter_url(slugs, add=slug)) for name, slug, _, count in further
+    ]
+
+
+@compiled_once
+def _shared_with(tag_id, limit):
+    return TagPair.objects.shared_with(tag_id, limit)
+
+
+def named(counts):
+    """Rows of (name, slug, name key, count) from (tag id, count), most first, then by name."""
+    names = {pk: (name, slug, key) for pk, name, slug, key in _names_of([pk for pk, _ in counts])}
+    rows = [(*names[pk], count) for pk, count in counts]
+    return sorted(rows, key=lambda row: (-row[3], row[2]))
+
+
+@compiled_once
+def _names_of(tag_ids):
+    return Tag.objects.filter(pk__in=tag_ids).values_list("pk", "name", "slug", "name_key")
+
+
+@compiled_once
+def _carried_by_newest(tag_ids, limit):
+    newest = TaggedBriefing.objects.live_with_all(tag_ids).order_by(
+        "-published_at", "-content_object"
+    )
+    sample = newest.values_list("content_object", flat=True)[:NARROWING_SAMPLE]
+    return Tag.objects.carried_by(sample, limit, excluding=tag_ids)
+
+
+def filter_url(slugs, add=None, remove=None):
+    """The filter page for these slugs with one added or removed; home when none remain."""
+    new_slugs = tuple(sorted({*slugs, add} - {remove, None}))
+    if not new_slugs:
+        return reverse("briefings:home")
+    return tag_filter_url(new_slugs)
