@@ -6,8 +6,8 @@
 
 The default run generates --count briefings, then measures each public page type with
 the page cache on and off beside a bare Django view on the same gunicorn (two workers),
-measured again just before each page, and prints requests per second, p50 and p99,
-each rate as a share of the bare view's next to it, and each page's size. --scale
+in alternating rounds, and prints the medians of requests per second, p50, p99 and
+the share of the bare view's rate, and each page's size. --scale
 measures the pages with the cache off at each archive size (one connection, so p50 is
 the cost of one request) and prints p50 as a ratio to the smallest size's. Traffic
 goes to 127.0.0.1 only, for a fixed time per page.
@@ -19,6 +19,7 @@ import os
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -73,14 +74,16 @@ def parse_args():
         help="a server where the benchmark may create and drop its own database",
     )
     parser.add_argument("--redis-url", default="", help="shared cache; default: the database")
-    parser.add_argument("--seconds", type=int, default=5, help="load time per page")
+    parser.add_argument("--seconds", type=int, default=3, help="load time per measurement")
+    parser.add_argument("--rounds", type=int, default=3, help="measurements of each page")
     parser.add_argument("--connections", type=int, default=8)
     return parser.parse_args()
 
 
 def measure_throughput(options):
-    """Each page beside the bare view, measured just before it: the machine's speed
-    drifts during a run, and a ratio is only fair between neighbouring measurements."""
+    """Each page beside the bare view, in alternating rounds: the machine's speed
+    drifts during a run, so each page's share is the median of its rounds' shares,
+    each against the bare view measured just before it."""
     with tempfile.TemporaryDirectory(prefix="briefings-bench-") as folder:
         folder = Path(folder)
         database_url = prepare_database(options, folder, options.count)
@@ -92,14 +95,16 @@ def measure_throughput(options):
                 pages = find_pages(env)
                 with serve("site_config.wsgi", env, PROJECT) as port:
                     for name in PAGE_TYPES:
-                        bare = measure(bare_port, "/", options)
-                        figures = measure(port, pages[name], options)
-                        results.setdefault(name, {})[cache] = {**figures, "bare": bare["rps"]}
+                        rounds = [
+                            (measure(bare_port, "/", options), measure(port, pages[name], options))
+                            for _ in range(options.rounds)
+                        ]
+                        results.setdefault(name, {})[cache] = median_round(rounds)
     print(
         f"\n{options.count} briefings on {options.database}, gunicorn 2 workers, wrk "
-        f"{options.connections} connections x {options.seconds} s a page, shared cache: "
-        f"{'Redis' if options.redis_url else 'database'}; the bare view measured just before "
-        "each page"
+        f"{options.connections} connections x {options.seconds} s a measurement, shared cache: "
+        f"{'Redis' if options.redis_url else 'database'}; medians of {options.rounds} "
+        "rounds of the bare view then the page"
     )
     print(
         f"{'page':<22}{'cache':>6}{'req/s':>8}{'p50 ms':>8}{'p99 ms':>8}"
@@ -110,8 +115,18 @@ def measure_throughput(options):
             print(
                 f"{name:<22}{cache:>6}{figures['rps']:>8.0f}{figures['p50']:>8.2f}"
                 f"{figures['p99']:>8.2f}{figures['bare']:>11.0f}"
-                f"{figures['rps'] / figures['bare']:>9.0%}{figures['kb']:>7.1f}"
+                f"{figures['share']:>9.0%}{figures['kb']:>7.1f}"
             )
+
+
+def median_round(rounds):
+    """The median of each figure over rounds of (bare view, page) measurements."""
+    pages = [page for _, page in rounds]
+    return {
+        **{figure: statistics.median(page[figure] for page in pages) for figure in pages[0]},
+        "bare": statistics.median(bare["rps"] for bare, _ in rounds),
+        "share": statistics.median(page["rps"] / bare["rps"] for bare, page in rounds),
+    }
 
 
 def measure_scale(options):

@@ -58,6 +58,8 @@ class _Prepared:
         self.compiler, self.sql, params = _compile(build, stand_ins)
         if self.sql is None:
             return
+        columns = [column for column, _, _ in self.compiler.select[: self.compiler.col_count]]
+        self.converters = self.compiler.get_converters(columns)
         ops = self.compiler.connection.ops
         flat_stand_ins = [_adapt(ops, value) for value in _flatten(stand_ins)]
         # Each parameter: the index of the value that goes there, or None for a constant.
@@ -85,7 +87,9 @@ class _Prepared:
         with connection.cursor() as cursor:
             cursor.execute(self.sql, params)
             found = cursor.fetchall()
-        return [tuple(row) for row in self.compiler.results_iter(results=[found])]
+        if not self.converters:
+            return found
+        return [tuple(row) for row in self.compiler.apply_converters(found, self.converters)]
 
 
 def _compile(build, values):

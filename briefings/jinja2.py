@@ -38,6 +38,7 @@ def iso_datetime(moment):
 
 def environment(**options):
     env = Environment(**options)
-    env.globals.update(static=static, url=url)
+    # Static files' hashed names are fixed while the process runs.
+    env.globals.update(static=functools.lru_cache(maxsize=256)(static), url=url)
     env.filters.update(date=date, iso_datetime=iso_datetime, pluralize=pluralize)
     return env
