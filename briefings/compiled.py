@@ -41,7 +41,7 @@ def compiled_once(build):
         if any(_is_list(value) and len(value) > MAX_LIST_LENGTH for value in values):
             return [tuple(row) for row in build(*values, **shaping)]
         lengths = tuple(len(value) if _is_list(value) else None for value in values)
-        shape = (DEFAULT_DB_ALIAS, lengths, tuple(sorted(shaping.items())))
+        shape = (lengths, tuple(sorted(shaping.items())))
         if shape not in prepared:
             prepared[shape] = _Prepared(functools.partial(build, **shaping), values)
         return prepared[shape].run(values)

@@ -70,7 +70,7 @@ def newest_first(request, tag_ids=()):
         raise Http404("This page of the list no longer exists.")
     (anchor_at,) = anchor[0]
     if cursor.direction == "before":
-        return _page(_older(now, tag_ids, anchor_at, cursor.briefing_id), has_newer=True)
+        return _page(_older(tag_ids, anchor_at, cursor.briefing_id), has_newer=True)
     found = _newer(now, tag_ids, anchor_at, cursor.briefing_id)
     if len(found) <= PAGE_SIZE:
         return _page(_newest(now, tag_ids), has_newer=False)
@@ -92,7 +92,8 @@ def _listing(now, tag_ids):
 @compiled_once
 def _newest(now, tag_ids):
     rows, briefing = _listing(now, tag_ids)
-    return listed_rows(rows.order_by("-published_at", f"-{briefing}"), briefing)[: PAGE_SIZE + 1]
+    newest_first = rows.order_by("-published_at", f"-{_id(briefing)}")
+    return listed_rows(newest_first, briefing)[: PAGE_SIZE + 1]
 
 
 @compiled_once
@@ -100,15 +101,17 @@ def _publication_time(now, briefing_id):
     return Briefing.objects.published(at=now).filter(pk=briefing_id).values_list("published_at")
 
 
-# Each condition repeats the anchor's date on its own, so that the index scan starts
-# there rather than filtering every newer row on the way.
+# Older briefings are those public at the anchor's time (which has come) and before
+# the anchor; judging them at that time, and repeating its date on its own, makes
+# the index scan start there rather than at the newest briefing.
 @compiled_once
-def _older(now, tag_ids, anchor_at, anchor_id):
-    rows, briefing = _listing(now, tag_ids)
+def _older(tag_ids, anchor_at, anchor_id):
+    rows, briefing = _listing(anchor_at, tag_ids)
     older = Q(published_at__lte=anchor_at) & (
-        Q(published_at__lt=anchor_at) | Q(published_at=anchor_at, **{f"{briefing}__lt": anchor_id})
+        Q(published_at__lt=anchor_at)
+        | Q(published_at=anchor_at, **{f"{_id(briefing)}__lt": anchor_id})
     )
-    newest_first = rows.filter(older).order_by("-published_at", f"-{briefing}")
+    newest_first = rows.filter(older).order_by("-published_at", f"-{_id(briefing)}")
     return listed_rows(newest_first, briefing)[: PAGE_SIZE + 1]
 
 
@@ -116,10 +119,17 @@ def _older(now, tag_ids, anchor_at, anchor_id):
 def _newer(now, tag_ids, anchor_at, anchor_id):
     rows, briefing = _listing(now, tag_ids)
     newer = Q(published_at__gte=anchor_at) & (
-        Q(published_at__gt=anchor_at) | Q(published_at=anchor_at, **{f"{briefing}__gt": anchor_id})
+        Q(published_at__gt=anchor_at)
+        | Q(published_at=anchor_at, **{f"{_id(briefing)}__gt": anchor_id})
     )
-    oldest_first = rows.filter(newer).order_by("published_at", briefing)
+    oldest_first = rows.filter(newer).order_by("published_at", _id(briefing))
     return listed_rows(oldest_first, briefing)[: PAGE_SIZE + 1]
+
+
+def _id(briefing):
+    """The briefing's id column: ordering by the relation itself would follow the
+    briefing's default ordering instead."""
+    return "pk" if briefing == "pk" else f"{briefing}_id"
 
 
 def _page(found, has_newer):

@@ -164,6 +164,16 @@ def test_tag_page_pages_by_cursor(client, make_briefing):
     assert client.get("/tags/sco/?before=zzz").status_code == 404
 
 
+@pytest.mark.parametrize("path", ["/", "/tags/sco/", "/tags/india+sco/"])
+def test_briefings_published_at_the_same_moment_page_in_order(client, make_briefing, path):
+    moment = timezone.now() - timedelta(days=1)
+    made = [make_briefing(tags=["SCO", "India"], published_at=moment) for _ in range(15)]
+    first = client.get(path)
+    older = re.search(r'rel="next" href="(\?before=\d+)"', first.text).group(1)
+    shown = titles(first) + titles(client.get(path + older))
+    assert shown == [briefing.title for briefing in reversed(made)]  # newest id first
+
+
 def test_filter_by_several_tags_keeps_briefings_with_all(client, make_briefing):
     make_briefing(title="Both", tags=["SCO", "India", "China"])
     make_briefing(title="SCO only", tags=["SCO"])
