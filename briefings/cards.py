@@ -79,11 +79,9 @@ def refresh_cards(briefing_ids):
     current = card_format()
     ids = iter(briefing_ids)
     while batch := list(itertools.islice(ids, REFRESH_BATCH_SIZE)):
-        rendered = [
-            Briefing(pk=pk, card_html=html, card_format=current)
-            for pk, html in render_cards(batch).items()
-        ]
-        Briefing.objects.bulk_update(rendered, ["card_html", "card_format"])
+        # An UPDATE each: bulk_update's CASE over a batch grows with its square.
+        for pk, html in render_cards(batch).items():
+            Briefing.objects.filter(pk=pk).update(card_html=html, card_format=current)
 
 
 def render_cards(briefing_ids):
