@@ -6,8 +6,9 @@
 
 The default run generates --count briefings, then measures each public page type with
 the page cache on and off beside a bare Django view on the same gunicorn (two workers),
-in alternating rounds, and prints the medians of requests per second, p50, p99 and
-the share of the bare view's rate, and each page's size. --scale
+in rounds between two measurements of the bare view, and prints the medians of
+requests per second, p50, p99 and the share of the bare view's rate (against the mean
+of the two around it), and each page's size. --scale
 measures the pages with the cache off at each archive size (one connection, so p50 is
 the cost of one request) and prints p50 as a ratio to the smallest size's. Traffic
 goes to 127.0.0.1 only, for a fixed time per page.
@@ -83,7 +84,7 @@ def parse_args():
 def measure_throughput(options):
     """Each page beside the bare view, in alternating rounds: the machine's speed
     drifts during a run, so each page's share is the median of its rounds' shares,
-    each against the bare view measured just before it."""
+    each against the bare view measured just before and just after it."""
     with tempfile.TemporaryDirectory(prefix="briefings-bench-") as folder:
         folder = Path(folder)
         database_url = prepare_database(options, folder, options.count)
@@ -95,16 +96,18 @@ def measure_throughput(options):
                 pages = find_pages(env)
                 with serve("site_config.wsgi", env, PROJECT) as port:
                     for name in PAGE_TYPES:
-                        rounds = [
-                            (measure(bare_port, "/", options), measure(port, pages[name], options))
-                            for _ in range(options.rounds)
-                        ]
+                        bare = [measure(bare_port, "/", options)]
+                        rounds = []
+                        for _ in range(options.rounds):
+                            page = measure(port, pages[name], options)
+                            bare.append(measure(bare_port, "/", options))
+                            rounds.append((bare[-2]["rps"], page, bare[-1]["rps"]))
                         results.setdefault(name, {})[cache] = median_round(rounds)
     print(
         f"\n{options.count} briefings on {options.database}, gunicorn 2 workers, wrk "
         f"{options.connections} connections x {options.seconds} s a measurement, shared cache: "
         f"{'Redis' if options.redis_url else 'database'}; medians of {options.rounds} "
-        "rounds of the bare view then the page"
+        "rounds of the page between two of the bare view"
     )
     print(
         f"{'page':<22}{'cache':>6}{'req/s':>8}{'p50 ms':>8}{'p99 ms':>8}"
@@ -120,12 +123,16 @@ def measure_throughput(options):
 
 
 def median_round(rounds):
-    """The median of each figure over rounds of (bare view, page) measurements."""
-    pages = [page for _, page in rounds]
+    """The median of each figure over rounds of (bare view before, page, bare view
+    after); a page's share is against the mean of the bare view on either side."""
+    pages = [page for _, page, _ in rounds]
+    bares = [(before + after) / 2 for before, _, after in rounds]
     return {
         **{figure: statistics.median(page[figure] for page in pages) for figure in pages[0]},
-        "bare": statistics.median(bare["rps"] for bare, _ in rounds),
-        "share": statistics.median(page["rps"] / bare["rps"] for bare, page in rounds),
+        "bare": statistics.median(bares),
+        "share": statistics.median(
+            page["rps"] / bare for page, bare in zip(pages, bares, strict=True)
+        ),
     }
 
 
