@@ -22,7 +22,9 @@ def url(name, **kwargs):
 
 @functools.lru_cache(maxsize=1000)
 def _reverse_once(name, kwargs, prefix):
-    """The site's own links, reversed once each: every page has a few."""
+    """The site's own links, reversed once each: every page has a few.
+
+    The script prefix is part of the key because reverse() puts it in front."""
     return reverse(name, kwargs=dict(kwargs) or None)
 
 
