@@ -14,6 +14,13 @@ canonical form of the parameters that change the page. The middleware then:
 - once a second, brings in briefings whose scheduled time has come
   (publication.release_due_briefings), which retires the pages that must show them.
 
+The middleware comes first in MIDDLEWARE, so a stored page carries every header the
+others add (security headers, ETag) and a hit needs none of them again.
+site_config/wsgi.py wraps Django in serve_cached_pages, which answers a hit before
+Django's handler: its request signals and middleware cost as much again as the hit
+itself. It answers only from this worker's memory: a request that needs the database or
+the shared store goes through Django like any other.
+
 Django's CacheMiddleware is not used because it keys pages by the full URL, host and
 query string included, which lets any visitor fill the cache with copies.
 """
@@ -26,6 +33,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.exceptions import SuspiciousOperation
+from django.core.handlers.wsgi import WSGIRequest
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, set_response_etag
 
@@ -57,55 +66,98 @@ def public_page(depends_on, query_key=no_query):
 class PublicPageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
-        self.next_release_check = 0.0
 
     def __call__(self, request):
-        self.release_due_briefings_now_and_then()
-        key = self.cache_key(request)
+        release_schedule.release_if_due()
+        key = cache_key(request)
         if key is None:
             return self.get_response(request)
-        pages = caches["pages"]
-        response = pages.get(key)
+        response = cached_page(request, key)
         if response is not None:
-            # A hit skips the middleware after this one, so it answers If-None-Match
-            # as ConditionalGetMiddleware would.
-            return get_conditional_response(request, etag=response["ETag"], response=response)
+            return response
         response = self.get_response(request)
         if is_storable(response):
             # Browsers revalidate every time (ETag, 304), so none keeps a stale copy.
             response["Cache-Control"] = "max-age=0, must-revalidate"
             set_response_etag(response)
-            pages.set(key, response, settings.PAGE_CACHE_SECONDS)
+            caches["pages"].set(key, response, settings.PAGE_CACHE_SECONDS)
         return response
 
-    def release_due_briefings_now_and_then(self):
+
+def serve_cached_pages(application):
+    """Wrap a WSGI application: answer the cached pages this worker can serve from memory."""
+
+    def serve(environ, start_response):
+        response = None
+        if not release_schedule.is_due():
+            # WSGIRequest rewrites PATH_INFO; Django must get the environ as it came.
+            request = WSGIRequest(dict(environ))
+            try:
+                key = cache_key(request, remembered_only=True)
+            except SuspiciousOperation:
+                key = None  # Django answers it with a 400
+            response = key and cached_page(request, key)
+        if response is None:
+            return application(environ, start_response)
+        start_response(f"{response.status_code} {response.reason_phrase}", [*response.items()])
+        return [response.content]
+
+    return serve
+
+
+class ReleaseSchedule:
+    """Brings in briefings whose scheduled time has come, at most once a second a worker."""
+
+    def __init__(self):
+        self.next_check = 0.0
+
+    def is_due(self):
         now = time.time()
-        if now >= self.next_release_check or now < self.next_release_check - 2:
-            self.next_release_check = now + RELEASE_CHECK_SECONDS
+        return now >= self.next_check or now < self.next_check - 2 * RELEASE_CHECK_SECONDS
+
+    def release_if_due(self):
+        if self.is_due():
+            self.next_check = time.time() + RELEASE_CHECK_SECONDS
             publication.release_due_briefings()
 
-    def cache_key(self, request):
-        """The key of this request's page, or None if it must not use the cache."""
-        if (
-            not settings.PAGE_CACHE_SECONDS
-            or request.method not in ("GET", "HEAD")
-            or settings.SESSION_COOKIE_NAME in request.COOKIES
-        ):
-            return None
-        request.get_host()  # refuses a host not allowed (400), as CommonMiddleware would
-        policy, url_arguments = page_policy(request.path_info)
-        if policy is None:
-            return None
-        try:
-            query = policy.query_key(request.GET)
-        except ValueError:
-            return None  # the view answers malformed parameters with a 404
-        things = sorted({page_versions.SITE, *policy.depends_on(**url_arguments)})
-        versions = page_versions.shared_versions.versions(things)
-        if versions is None:
-            return None
-        page = "\n".join([request.method, request.path_info, query, *things, *versions])
-        return "page:" + hashlib.sha256(page.encode()).hexdigest()
+
+release_schedule = ReleaseSchedule()
+
+
+def cache_key(request, remembered_only=False):
+    """The key of this request's page, or None if it must not use the cache.
+
+    remembered_only: None as well if a version must be read from the shared store.
+    """
+    if (
+        not settings.PAGE_CACHE_SECONDS
+        or request.method not in ("GET", "HEAD")
+        or settings.SESSION_COOKIE_NAME in request.COOKIES
+    ):
+        return None
+    request.get_host()  # refuses a host not allowed (400), as CommonMiddleware would
+    policy, url_arguments = page_policy(request.path_info)
+    if policy is None:
+        return None
+    try:
+        query = policy.query_key(request.GET)
+    except ValueError:
+        return None  # the view answers malformed parameters with a 404
+    things = sorted({page_versions.SITE, *policy.depends_on(**url_arguments)})
+    versions = page_versions.shared_versions.versions(things, remembered_only)
+    if versions is None:
+        return None
+    # The scheme too: plain HTTP may be redirected, and HSTS is sent over HTTPS only.
+    page = "\n".join([request.method, request.scheme, request.path_info, query, *things, *versions])
+    return "page:" + hashlib.sha256(page.encode()).hexdigest()
+
+
+def cached_page(request, key):
+    """The stored page, or a 304 if the browser holds it; None if it is not stored."""
+    response = caches["pages"].get(key)
+    if response is None:
+        return None
+    return get_conditional_response(request, etag=response["ETag"], response=response)
 
 
 @functools.lru_cache(maxsize=10_000)

@@ -62,8 +62,11 @@ class SharedVersions:
         self.down_until = 0.0
         self.lock = threading.Lock()
 
-    def versions(self, things):
-        """The current version of each thing, or None while the shared store is down."""
+    def versions(self, things, remembered_only=False):
+        """The current version of each thing, or None while the shared store is down.
+
+        remembered_only: None as well if the store would have to be asked.
+        """
         now = time.time()
         if now < self.down_until:
             return None
@@ -72,6 +75,8 @@ class SharedVersions:
                 self.known.clear()
         stale = [thing for thing in things if self._is_stale(thing, now)]
         if stale or self.unsent:
+            if remembered_only:
+                return None
             try:
                 self._send_unsent()
                 keys = {thing: version_key(thing) for thing in stale}

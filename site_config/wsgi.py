@@ -3,4 +3,8 @@ import os
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "site_config.settings")
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+from briefings.page_cache import serve_cached_pages  # noqa: E402 (needs Django set up)
+
+application = serve_cached_pages(django_application)

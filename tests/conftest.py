@@ -13,6 +13,7 @@ from django.utils import timezone
 from PIL import Image
 
 from briefings.models import Briefing, Status, Tag, TagPair
+from briefings.page_cache import release_schedule
 from briefings.page_versions import shared_versions
 
 _numbers = itertools.count(1)
@@ -30,8 +31,10 @@ def require_tool(found, missing_message):
 
 @pytest.fixture(autouse=True)
 def empty_caches():
-    """Each test starts with no cached pages and no remembered page versions."""
+    """Each test starts with no cached pages, no remembered page versions and a release
+    of scheduled briefings due."""
     caches["pages"].clear()
+    release_schedule.next_check = 0.0
     # The database cache lives in the test database, which each test rolls back.
     if not isinstance(caches["default"], DatabaseCache):
         caches["default"].clear()

@@ -1,15 +1,20 @@
 """The page cache: what it stores, for whom, and exactly which pages a change retires."""
 
 import re
+import time
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
+from django.core.signals import request_started
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+import site_config.wsgi
 from briefings.models import Status, Tag
+from briefings.page_cache import release_schedule, serve_cached_pages
 from briefings.page_versions import LATEST_LIST, shared_versions, version_key
 
 PUBLIC_URLS = ["/", "/tags/", "/tags/sco/"]
@@ -273,3 +278,105 @@ def test_a_scheduled_briefing_appears_on_cached_pages_when_its_time_comes(
     for url in ["/", "/tags/sco/"]:
         assert "Embargoed" in client.get(url).content.decode(), url
     assert re.search(r">SCO</a> <span class=\"count\">2 ", client.get("/tags/").content.decode())
+
+
+def test_redirects_and_security_headers_follow_the_scheme_on_cached_pages(
+    client, settings, make_briefing
+):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_HSTS_SECONDS = 3600
+    make_briefing()
+    assert "Strict-Transport-Security" in client.get("/", secure=True)
+    assert "Strict-Transport-Security" in client.get("/", secure=True), "the cached copy"
+    assert client.get("/").status_code == 301, "plain HTTP is redirected, not served"
+
+
+# serve_cached_pages: cached pages answered before Django's handler.
+
+
+class DjangoHandler:
+    """Stands for Django behind the front: records what reached it."""
+
+    def __init__(self):
+        self.paths = []
+
+    def __call__(self, environ, start_response):
+        self.paths.append(environ["PATH_INFO"])
+        start_response("200 OK", [])
+        return [b"from Django"]
+
+
+def call_wsgi(application, path="/", **headers):
+    """(status, headers, body) of a GET through a WSGI application."""
+    environ = RequestFactory().get(path, headers=headers).environ
+    answer = {}
+
+    def start_response(status, response_headers):
+        answer.update(status=status, headers=dict(response_headers))
+
+    body = b"".join(application(environ, start_response))
+    return answer["status"], answer["headers"], body
+
+
+@pytest.fixture
+def front():
+    django = DjangoHandler()
+    return serve_cached_pages(django), django
+
+
+def test_the_front_answers_a_cached_page_as_django_would(client, make_briefing, clock, front):
+    front, django = front
+    make_briefing(title="Summit opens", tags=["SCO"])
+    for url in ["/", "/tags/sco/"]:
+        from_django = client.get(url)
+        status, headers, body = call_wsgi(front, url)
+        assert (status, body) == ("200 OK", from_django.content), url
+        assert headers == dict(from_django.headers), url
+        assert {"X-Frame-Options", "Referrer-Policy", "ETag", "Cache-Control"} <= set(headers)
+    etag = client.get("/")["ETag"]
+    assert call_wsgi(front, "/", if_none_match=etag)[0] == "304 Not Modified"
+    assert django.paths == []
+
+
+def test_the_front_leaves_to_django_what_needs_more_than_memory(
+    client, make_briefing, clock, front, django_assert_num_queries
+):
+    front, django = front
+    make_briefing()
+    client.get("/")
+    call_wsgi(front, "/")
+    assert django.paths == []
+    staff = get_user_model().objects.create(username="editor", is_staff=True)
+    client.force_login(staff)
+    call_wsgi(front, "/", cookie=f"sessionid={client.cookies['sessionid'].value}")
+    call_wsgi(front, "/", host="evil.example")
+    call_wsgi(front, "/?" + "&".join(f"p{n}=1" for n in range(3000)))
+    call_wsgi(front, "/tags/")  # not cached yet
+    assert len(django.paths) == 4
+    clock.shift(1.01)  # the page's versions are due for a look in the shared store
+    release_schedule.next_check = time.time() + 1  # (but not a release)
+    with django_assert_num_queries(0):
+        call_wsgi(front, "/")
+    assert len(django.paths) == 5
+    client.logout()
+    client.get("/")
+    release_schedule.next_check = 0.0  # scheduled briefings are due for a release
+    call_wsgi(front, "/")
+    assert len(django.paths) == 6
+
+
+def test_the_site_serves_cached_pages_through_the_front(client, make_briefing, clock):
+    make_briefing()
+    client.get("/")
+    started = []
+
+    def note(sender, **kwargs):
+        started.append(sender)
+
+    request_started.connect(note, weak=False)
+    try:
+        status, _, body = call_wsgi(site_config.wsgi.application, "/")
+    finally:
+        request_started.disconnect(note)
+    assert (status, body) == ("200 OK", client.get("/").content)
+    assert started == [], "Django's handler never saw the request"
