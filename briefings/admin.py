@@ -1,9 +1,13 @@
 from django.contrib import admin, messages
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
 from taggit.models import Tag as TaggitTag
 
+from . import roles
 from .forms import BriefingAdminForm
-from .models import Briefing, Tag
+from .models import Briefing, Status, Tag, public_now
 
 # Briefings use their own tag model; taggit's generic one would only confuse editors.
 admin.site.unregister(TaggitTag)
@@ -30,11 +34,36 @@ class MostUsedTagFilter(admin.SimpleListFilter):
         return queryset.filter(tags__slug=self.value()) if self.value() else queryset
 
 
+class StateFilter(admin.SimpleListFilter):
+    """The state as an editor thinks of it; "Needs review" is the editors' queue."""
+
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("draft", "Draft"),
+            ("review", "Needs review"),
+            ("scheduled", "Scheduled"),
+            ("published", "Published"),
+        ]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        chosen = {
+            "draft": Q(status=Status.DRAFT),
+            "review": Q(status=Status.IN_REVIEW),
+            "scheduled": Q(status=Status.PUBLISHED, published_at__gt=now),
+            "published": public_now(at=now),
+        }.get(self.value())
+        return queryset.filter(chosen) if chosen else queryset
+
+
 @admin.register(Briefing)
 class BriefingAdmin(admin.ModelAdmin):
     form = BriefingAdminForm
-    list_display = ["title", "status", "published_at", "tag_names", "updated_at"]
-    list_filter = ["status", MostUsedTagFilter, "published_at"]
+    list_display = ["title", "state", "published_at", "author", "tag_names", "updated_at"]
+    list_filter = [StateFilter, MostUsedTagFilter, "published_at"]
     search_fields = ["title", "standfirst", "body", "tags__name"]
     date_hierarchy = "published_at"
     show_full_result_count = False  # no COUNT(*) over the whole archive per page
@@ -43,6 +72,7 @@ class BriefingAdmin(admin.ModelAdmin):
     actions = ["publish", "unpublish"]
     list_per_page = 50
     fieldsets = [
+        ("From the editor", {"fields": ["review_note"]}),
         (None, {"fields": ["title", "slug", "standfirst", "body", "tags"]}),
         (
             "Lead image",
@@ -63,19 +93,81 @@ class BriefingAdmin(admin.ModelAdmin):
     def get_changeform_initial_data(self, request):
         return {"author": request.user, **super().get_changeform_initial_data(request)}
 
+    # What a Writer may not do, refused here on the server whatever the browser sends.
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and may_edit(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and may_edit(request.user, obj)
+
+    def has_publish_permission(self, request):
+        return roles.can_publish(request.user)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not roles.can_publish(request.user):
+            # Bulk deletion checks no briefing in particular: a Writer deletes a draft
+            # from its own page.
+            actions.pop("delete_selected", None)
+        return actions
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if roles.can_publish(request.user):
+            return fields
+        return [*fields, "published_at", "author", "review_note"]
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "status" and not roles.can_publish(request.user):
+            kwargs["choices"] = [(state.value, state.label) for state in WRITER_STATES]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not change and not roles.can_publish(request.user):
+            obj.author = request.user  # a Writer's own briefing
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="State", ordering="status")
+    def state(self, briefing):
+        if briefing.status != Status.PUBLISHED:
+            return briefing.get_status_display()
+        if briefing.is_public:
+            return "Published"
+        when = date_format(timezone.localtime(briefing.published_at), "DATETIME_FORMAT")
+        return f"Scheduled for {when}"
+
     @admin.display(description="Tags")
     def tag_names(self, briefing):
         return ", ".join(tag.name for tag in briefing.tags.all())
 
-    @admin.action(description="Publish selected briefings", permissions=["change"])
+    @admin.action(description="Publish selected briefings", permissions=["publish"])
     def publish(self, request, queryset):
-        count = queryset.publish()
-        self.message_user(request, f"Published {count} briefing(s).", messages.SUCCESS)
+        changed = queryset.publish()
+        for briefing in changed:
+            self.log_change(request, briefing, "Published.")
+        self.message_user(request, f"Published {len(changed)} briefing(s).", messages.SUCCESS)
 
-    @admin.action(description="Unpublish selected briefings", permissions=["change"])
+    @admin.action(description="Unpublish selected briefings", permissions=["publish"])
     def unpublish(self, request, queryset):
-        count = queryset.unpublish()
-        self.message_user(request, f"Moved {count} briefing(s) back to draft.", messages.SUCCESS)
+        changed = queryset.unpublish()
+        for briefing in changed:
+            self.log_change(request, briefing, "Unpublished: back to draft.")
+        self.message_user(
+            request, f"Moved {len(changed)} briefing(s) back to draft.", messages.SUCCESS
+        )
+
+
+WRITER_STATES = [Status.DRAFT, Status.IN_REVIEW]
+
+
+def may_edit(user, briefing):
+    """Editors edit any briefing; a Writer only their own drafts (not in review or out)."""
+    return (
+        briefing is None
+        or roles.can_publish(user)
+        or (briefing.author_id == user.pk and briefing.status == Status.DRAFT)
+    )
 
 
 @admin.register(Tag)
@@ -96,6 +188,9 @@ class TagAdmin(admin.ModelAdmin):
             return
         keep, *merged = tags
         with transaction.atomic():
+            names = ", ".join(f"“{tag.name}”" for tag in merged)
+            self.log_change(request, keep, f"Merged {names} into it.")
+            self.log_deletions(request, Tag.objects.filter(pk__in=[tag.pk for tag in merged]))
             for tag in merged:
                 for item in tag.tagged_briefings.select_related("content_object"):
                     item.content_object.tags.add(keep)

@@ -257,7 +257,11 @@ class TagPair(models.Model):
 
 
 class Status(models.TextChoices):
+    """Draft -> in review -> published, and back to draft; published with a future
+    date is scheduled."""
+
     DRAFT = "draft", "Draft"
+    IN_REVIEW = "review", "In review"
     PUBLISHED = "published", "Published"
 
 
@@ -283,16 +287,16 @@ class BriefingQuerySet(models.QuerySet):
         return self.exclude(public_now())
 
     def publish(self):
-        """Publish these briefings, dating those without a date now; returns how many changed."""
+        """Publish these briefings, dated now; returns the briefings that changed."""
         return self._set_status(Status.PUBLISHED)
 
     def unpublish(self):
-        """Move these briefings back to draft; returns how many changed."""
+        """Move these briefings back to draft, undated; returns the briefings that changed."""
         return self._set_status(Status.DRAFT)
 
     def _set_status(self, status):
         # One save each, so that counts, cached pages and history follow as for any edit.
-        changed = 0
+        changed = []
         with transaction.atomic():
             # Locked by primary key: the admin may pass a DISTINCT queryset (a search
             # across tags), which FOR UPDATE refuses.
@@ -300,7 +304,7 @@ class BriefingQuerySet(models.QuerySet):
             for briefing in chosen.select_for_update():
                 briefing.status = status
                 briefing.save()
-                changed += 1
+                changed.append(briefing)
         return changed
 
 
@@ -354,7 +358,14 @@ class Briefing(models.Model):
         null=True,
         blank=True,
         db_index=True,
-        help_text="Leave empty to use the moment it is published; a future time schedules it.",
+        help_text="Leave empty to use the moment it is published; a future time schedules it. "
+        "Only published briefings have one.",
+    )
+    review_note = models.TextField(
+        "note to the writer",
+        blank=True,
+        help_text="Why a briefing goes back to its writer, and what it needs; the writer "
+        "sees it on this form.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -380,6 +391,7 @@ class Briefing(models.Model):
                 name="briefing_due_idx",
             ),
         ]
+        permissions = [("publish_briefing", "Can publish, schedule and unpublish briefings")]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(status=Status.PUBLISHED, published_at=None),
@@ -442,8 +454,12 @@ class Briefing(models.Model):
         return (name, renditions) if name else None
 
     def stamp_publication_time(self):
-        """A briefing published without a date goes out now."""
-        if self.status == Status.PUBLISHED and self.published_at is None:
+        """A briefing published without a date goes out now; one taken back loses its
+        date, so it is never listed as if it were out, and republishing dates it anew
+        (its first date stays in its revisions)."""
+        if self.status != Status.PUBLISHED:
+            self.published_at = None
+        elif self.published_at is None:
             self.published_at = timezone.now()
 
     @property

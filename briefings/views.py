@@ -46,8 +46,9 @@ def home(request):
 
 @public_page(depends_on=lambda slug: {briefing_page(slug)})
 def briefing_detail(request, slug):
-    """A published briefing; staff may also preview drafts and scheduled ones."""
-    if request.user.is_staff:
+    """A published briefing; those who may view briefings in the admin may also preview
+    drafts and scheduled ones."""
+    if request.user.has_perm("briefings.view_briefing"):
         briefing = get_object_or_404(Briefing.objects.select_related("author"), slug=slug)
     else:
         briefing = public_briefing(slug)

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -45,6 +47,20 @@ def empty_caches():
 def media_in_tmp(settings, tmp_path):
     """Uploads and renditions go to a folder of the test's own."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def member(db):
+    """make(role): a newsroom member in that role's group (roles.WRITER, EDITOR, ADMIN)."""
+
+    def make(role, username=None):
+        user = get_user_model().objects.create_user(
+            username or role.lower(), first_name=role, last_name="Smith", is_staff=True
+        )
+        user.groups.add(Group.objects.get(name=role))
+        return user
+
+    return make
 
 
 @pytest.fixture

@@ -1,10 +1,12 @@
 import io
 import json
 import re
+from datetime import timedelta
 from html import unescape as html_unescape
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from briefings.models import Briefing, Status, Tag
@@ -139,9 +141,9 @@ def test_change_list_shows_columns_filters_and_dates(admin_client, make_briefing
     make_briefing(title="Listed", tags=["SCO", "India"])
     html = admin_client.get(LIST_URL).content.decode()
     assert re.search(r'<td class="field-tag_names">(India, SCO|SCO, India)</td>', html)
-    for heading in ["Title", "Status", "Publication date", "Tags"]:
+    for heading in ["Title", "State", "Publication date", "Author", "Tags"]:
         assert f">{heading}</a>" in html
-    for title in ["status", "tag", "publication date"]:
+    for title in ["state", "tag", "publication date"]:
         assert f'<details data-filter-title="{title}"' in html
     assert "?published_at__year=" in html, "date hierarchy"
 
@@ -156,12 +158,17 @@ def test_change_list_searches_title_standfirst_and_body(admin_client, make_brief
         assert listed == [expected]
 
 
-def test_change_list_filters_by_status_and_tag(admin_client, make_briefing):
+def test_change_list_filters_by_state_and_tag(admin_client, make_briefing):
     make_briefing(title="Draft one", status=Status.DRAFT, tags=["SCO"])
     make_briefing(title="Live one", tags=["India"])
+    make_briefing(title="Waiting", status=Status.IN_REVIEW)
+    make_briefing(title="Embargoed", published_at=timezone.now() + timedelta(hours=2))
     sco = Tag.objects.get(name="SCO")
     for query, expected in [
-        ({"status__exact": "draft"}, ["Draft one"]),
+        ({"state": "draft"}, ["Draft one"]),
+        ({"state": "review"}, ["Waiting"]),
+        ({"state": "scheduled"}, ["Embargoed"]),
+        ({"state": "published"}, ["Live one"]),
         ({"tag": sco.slug}, ["Draft one"]),
     ]:
         html = admin_client.get(LIST_URL, query).content.decode()

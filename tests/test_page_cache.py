@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 import site_config.wsgi
+from briefings import roles
 from briefings.models import Status, Tag
 from briefings.page_cache import release_schedule, serve_cached_pages
 from briefings.page_versions import LATEST_LIST, shared_versions, version_key
@@ -176,13 +177,12 @@ def test_a_renamed_tag_retires_every_page(client, make_briefing, committed, cloc
 
 
 def test_logged_in_requests_neither_read_nor_fill_the_cache(
-    client, make_briefing, clock, django_assert_num_queries
+    client, make_briefing, member, clock, django_assert_num_queries
 ):
     make_briefing(title="Public", tags=["SCO"])
     draft = make_briefing(title="Secret draft", status=Status.DRAFT)
     client.get("/")
-    staff = get_user_model().objects.create(username="editor", is_staff=True)
-    client.force_login(staff)
+    client.force_login(member(roles.EDITOR))
     assert not is_cached(client, "/", django_assert_num_queries), "not served to editors"
     assert client.get(draft.get_absolute_url()).status_code == 200
     client.get("/tags/sco/")

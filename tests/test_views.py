@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from briefings import roles
 from briefings.models import Status, Tag
 from briefings.tag_filters import MAX_FILTER_TAGS
 from tests.conftest import image_upload
@@ -283,14 +284,23 @@ def test_drafts_and_scheduled_briefings_never_reach_the_public(client, make_brie
     assert client.get("/tags/hidden+shared/").status_code == 404
 
 
-def test_staff_can_preview_a_draft_uncached(client, make_briefing):
+def test_the_newsroom_can_preview_a_draft_uncached_and_unindexed(client, make_briefing, member):
     draft = make_briefing(title="Draft", status=Status.DRAFT)
-    staff = get_user_model().objects.create(username="editor", is_staff=True)
-    client.force_login(staff)
+    client.force_login(member(roles.WRITER))
     response = client.get(draft.get_absolute_url())
     assert response.status_code == 200
-    assert "Preview: this briefing is a draft" in response.content.decode()
+    html = response.content.decode()
+    assert "Preview: this briefing is a draft" in html
+    assert '<meta name="robots" content="noindex">' in html
     assert "no-cache" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
+def test_preview_needs_the_right_to_view_briefings_not_just_staff(client, make_briefing):
+    draft = make_briefing(title="Draft", status=Status.DRAFT)
+    client.force_login(get_user_model().objects.create(username="staff", is_staff=True))
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    client.logout()
+    assert client.get(draft.get_absolute_url()).status_code == 404
 
 
 # Escaping

@@ -1,0 +1,53 @@
+"""The newsroom's roles: Django groups and the permissions each holds.
+
+A data migration creates the groups and sets their permissions from ROLES; a change to
+ROLES comes with a new migration that calls sync_roles again. What a role may do to a
+particular briefing (a Writer edits only their own drafts) is checked in admin.py.
+"""
+
+from django.db.models import Q
+
+WRITER, EDITOR, ADMIN = "Writer", "Editor", "Admin"
+PUBLISH = "briefings.publish_briefing"
+
+BRIEFING_RIGHTS = [
+    "briefings.add_briefing",
+    "briefings.change_briefing",
+    "briefings.delete_briefing",
+    "briefings.view_briefing",
+]
+TAG_RIGHTS = [
+    "briefings.add_tag",
+    "briefings.change_tag",
+    "briefings.delete_tag",
+    "briefings.view_tag",
+]
+ROLES = {
+    # Writes, edits their own drafts, submits them for review; deletes only own drafts.
+    WRITER: BRIEFING_RIGHTS,
+    # Edits everything, publishes, schedules, unpublishes, manages tags.
+    EDITOR: [*BRIEFING_RIGHTS, PUBLISH, *TAG_RIGHTS],
+    # Everything, users included.
+    ADMIN: None,
+}
+
+
+def can_publish(user):
+    return user.has_perm(PUBLISH)
+
+
+def sync_roles(apps):
+    """Create the role groups and give each exactly its permissions (None: all of them)."""
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for name, rights in ROLES.items():
+        group, _ = Group.objects.get_or_create(name=name)
+        if rights is None:
+            group.permissions.set(Permission.objects.all())
+            continue
+        # A permission whose model a later migration creates is given by that one's sync.
+        wanted = Q()
+        for right in rights:
+            app, codename = right.split(".")
+            wanted |= Q(content_type__app_label=app, codename=codename)
+        group.permissions.set(Permission.objects.filter(wanted))
