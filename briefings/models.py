@@ -496,6 +496,25 @@ class Briefing(models.Model):
         return (self.updated_at - went_out).total_seconds() > 60
 
 
+class FormerAddress(models.Model):
+    """A briefing's address that the public knew and that is no longer in use.
+
+    It answers with a 301 to the briefing that had it, or 410 Gone once that briefing
+    is deleted (then `briefing` is empty). Kept by briefings/publication.py.
+    """
+
+    slug = models.SlugField(max_length=200, unique=True)
+    briefing = models.ForeignKey(
+        Briefing, on_delete=models.SET_NULL, null=True, related_name="former_addresses"
+    )
+
+    class Meta:
+        verbose_name_plural = "former addresses"
+
+    def __str__(self):
+        return self.slug
+
+
 def delete_image_files_if_unused(original_name, renditions):
     """Remove a lead image's files once no briefing uses them (benchmark data shares them)."""
     if not Briefing.objects.filter(lead_image=original_name).exists():

@@ -18,12 +18,14 @@ from django.db import transaction
 from django.db.models import OuterRef, Subquery
 
 from . import page_versions
-from .models import Briefing, Tag, TaggedBriefing, TagPair
+from .models import Briefing, FormerAddress, Tag, TaggedBriefing, TagPair
 
 
 def sync_after_save(briefing, before):
     """Follow a save; `before` is the stored (slug, is_live) as it was, or None if new."""
     old_slug, was_live = before or (briefing.slug, False)
+    if before is None or old_slug != briefing.slug:
+        _keep_former_address(old_slug, briefing, was_live)
     change = _follow_publication(briefing.pk)
     briefing.is_live = was_live if change is None else change == "live"
     if not (was_live or briefing.is_live):
@@ -43,13 +45,22 @@ def tags_removed(briefing_pk, tag_pks):
 
 
 def before_delete(briefing):
-    """Take a live briefing out of the counts and retire its pages (its tags go next)."""
+    """Take a live briefing out of the counts and retire its pages (its tags go next);
+    its address and former ones answer 410 Gone from now on."""
     if not Briefing.objects.filter(pk=briefing.pk, is_live=True).exists():
         return
+    FormerAddress.objects.update_or_create(slug=briefing.slug, defaults={"briefing": None})
     depends = _lists_showing(briefing.pk, counts_changed=True)
     tags = _tag_ids(briefing.pk)
     _adjust_counts(tags, tags, -1)
     page_versions.retire_after_commit(depends | {page_versions.briefing_page(briefing.slug)})
+
+
+def _keep_former_address(old_slug, briefing, was_live):
+    """A public briefing's old address leads to it; an address in use again is no former one."""
+    FormerAddress.objects.filter(slug=briefing.slug).delete()
+    if was_live:
+        FormerAddress.objects.update_or_create(slug=old_slug, defaults={"briefing": briefing})
 
 
 def release_due_briefings():

@@ -13,7 +13,7 @@ from django.utils.cache import add_never_cache_headers
 from . import text
 from .cards import most_used_topics, tag_links
 from .compiled import compiled_once
-from .models import Briefing, TaggedBriefing
+from .models import Briefing, FormerAddress, TaggedBriefing
 from .page_cache import public_page
 from .page_versions import LATEST_LIST, TAG_COUNTS, briefing_page, tag_page
 from .pagination import cursor_query_key, newest_first
@@ -48,15 +48,28 @@ def home(request):
 def briefing_detail(request, slug):
     """A published briefing; those who may view briefings in the admin may also preview
     drafts and scheduled ones."""
-    if request.user.has_perm("briefings.view_briefing"):
-        briefing = get_object_or_404(Briefing.objects.select_related("author"), slug=slug)
-    else:
-        briefing = public_briefing(slug)
+    try:
+        if request.user.has_perm("briefings.view_briefing"):
+            briefing = get_object_or_404(Briefing.objects.select_related("author"), slug=slug)
+        else:
+            briefing = public_briefing(slug)
+    except Http404:
+        return former_address(request, slug)
     context = {"briefing": briefing, "tags": tag_links([briefing.pk]).get(briefing.pk, [])}
     response = render(request, "briefings/detail.html", context)
     if not briefing.is_public:
         add_never_cache_headers(response)
     return response
+
+
+def former_address(request, slug):
+    """Where a public briefing's old address leads: a 301 to it, or 410 if it was deleted."""
+    former = FormerAddress.objects.select_related("briefing").filter(slug=slug).first()
+    if former is None or (former.briefing and not former.briefing.is_public):
+        raise Http404("No such briefing.")
+    if former.briefing is None:
+        return render(request, "410.html", status=410)
+    return redirect(former.briefing, permanent=True)
 
 
 def public_briefing(slug):

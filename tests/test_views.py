@@ -328,3 +328,53 @@ def test_tags_are_listed_alphabetically(client, make_briefing):
             r'<li><a href="/tags/[^/]+/">([^<]+)</a></li>', client.get(url).content.decode()
         )
         assert names == ["China", "connectivity", "India", "SCO"], url
+
+
+# Addresses that moved or went
+
+
+def test_a_published_briefings_old_addresses_lead_to_it(client, make_briefing):
+    briefing = make_briefing(slug="talks-begin")
+    for new_slug in ["talks-resume", "talks-conclude"]:
+        briefing.slug = new_slug
+        briefing.save()
+    for old in ["talks-begin", "talks-resume"]:
+        response = client.get(f"/briefings/{old}/")
+        assert response.status_code == 301, old
+        assert response["Location"] == "/briefings/talks-conclude/"
+    briefing.slug = "talks-begin"  # back to its first address: served, not redirected
+    briefing.save()
+    assert client.get("/briefings/talks-begin/").status_code == 200
+    assert client.get("/briefings/talks-conclude/").status_code == 301
+
+
+def test_a_drafts_old_address_was_never_public_and_is_not_kept(client, make_briefing):
+    draft = make_briefing(slug="first-idea", status=Status.DRAFT)
+    draft.slug = "second-idea"
+    draft.save()
+    draft.status = Status.PUBLISHED
+    draft.save()
+    assert client.get("/briefings/first-idea/").status_code == 404
+
+
+def test_a_deleted_briefing_is_gone_and_its_old_addresses_too(client, make_briefing):
+    briefing = make_briefing(slug="old-name")
+    briefing.slug = "withdrawn"
+    briefing.save()
+    briefing.delete()
+    for slug in ["withdrawn", "old-name"]:
+        response = client.get(f"/briefings/{slug}/")
+        assert response.status_code == 410, slug
+        assert "withdrawn" in response.content.decode()
+    assert client.get("/briefings/never-was/").status_code == 404
+    make_briefing(slug="withdrawn", title="A new briefing")
+    assert "A new briefing" in client.get("/briefings/withdrawn/").content.decode()
+
+
+def test_an_unpublished_briefings_old_address_is_not_found(client, make_briefing):
+    briefing = make_briefing(slug="before")
+    briefing.slug = "after"
+    briefing.save()
+    briefing.status = Status.DRAFT
+    briefing.save()
+    assert client.get("/briefings/before/").status_code == 404
