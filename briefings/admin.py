@@ -1,11 +1,18 @@
+from contextlib import contextmanager
+
+import reversion
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from taggit.models import Tag as TaggitTag
 
-from . import roles
+from . import revisions, roles
 from .forms import BriefingAdminForm
 from .models import Briefing, Status, Tag, public_now
 
@@ -62,7 +69,7 @@ class StateFilter(admin.SimpleListFilter):
 @admin.register(Briefing)
 class BriefingAdmin(admin.ModelAdmin):
     form = BriefingAdminForm
-    list_display = ["title", "state", "published_at", "author", "tag_names", "updated_at"]
+    list_display = ["title", "state", "published_at", "author", "tag_list", "updated_at"]
     list_filter = [StateFilter, MostUsedTagFilter, "published_at"]
     search_fields = ["title", "standfirst", "body", "tags__name"]
     date_hierarchy = "published_at"
@@ -89,6 +96,81 @@ class BriefingAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags")
+
+    # Every request that may save opens a revision, which records who saved what.
+
+    def changeform_view(self, request, *args, **kwargs):
+        with revision_by(request.user):
+            return super().changeform_view(request, *args, **kwargs)
+
+    def changelist_view(self, request, extra_context=None):
+        with revision_by(request.user):
+            return super().changelist_view(request, extra_context)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        revisions.record(form.instance)  # with the tags just saved
+
+    def log_addition(self, request, obj, message):
+        entry = super().log_addition(request, obj, message)
+        if reversion.is_active():
+            reversion.set_comment(entry.get_change_message() or "Created.")
+        return entry
+
+    def log_change(self, request, obj, message):
+        entry = super().log_change(request, obj, message)
+        if reversion.is_active():
+            reversion.set_comment(entry.get_change_message() or "Saved without changes.")
+        return entry
+
+    def history_view(self, request, object_id, extra_context=None):
+        briefing = get_object_or_404(Briefing, pk=object_id)
+        extra_context = {**(extra_context or {}), "revisions": revisions.history(briefing)}
+        return super().history_view(request, object_id, extra_context)
+
+    def get_urls(self):
+        compare = self.admin_site.admin_view(self.revision_view)
+        return [
+            path("<int:object_id>/revisions/<int:version_id>/", compare,
+                 name="briefings_briefing_revision"),
+            *super().get_urls(),
+        ]  # fmt: skip
+
+    def revision_view(self, request, object_id, version_id):
+        """A revision beside the briefing as it is now; restored on POST."""
+        briefing = get_object_or_404(Briefing, pk=object_id)
+        if not self.has_view_or_change_permission(request, briefing):
+            raise PermissionDenied
+        version = get_object_or_404(revisions.history(briefing), pk=version_id)
+        may_restore = self.has_change_permission(request, briefing)
+        if request.method == "POST":
+            if not may_restore:
+                raise PermissionDenied
+            return self.restore(request, briefing, version)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Revision of {date_format(version.revision.date_created, 'DATETIME_FORMAT')}",
+            "briefing": briefing,
+            "version": version,
+            "differences": revisions.differences(
+                revisions.stored_fields(version), revisions.current_fields(briefing)
+            ),
+            "may_restore": may_restore,
+        }
+        return TemplateResponse(request, "admin/briefings/briefing/revision.html", context)
+
+    def restore(self, request, briefing, version):
+        saved = date_format(version.revision.date_created, "DATETIME_FORMAT")
+        try:
+            with transaction.atomic(), revision_by(request.user):
+                revisions.restore(briefing, version)
+                self.log_change(request, briefing, f"Restored the revision of {saved}.")
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return redirect(request.path)
+        self.message_user(request, f"Restored the revision of {saved}.", messages.SUCCESS)
+        return redirect(reverse("admin:briefings_briefing_change", args=[briefing.pk]))
 
     def get_changeform_initial_data(self, request):
         return {"author": request.user, **super().get_changeform_initial_data(request)}
@@ -138,13 +220,14 @@ class BriefingAdmin(admin.ModelAdmin):
         return f"Scheduled for {when}"
 
     @admin.display(description="Tags")
-    def tag_names(self, briefing):
+    def tag_list(self, briefing):
         return ", ".join(tag.name for tag in briefing.tags.all())
 
     @admin.action(description="Publish selected briefings", permissions=["publish"])
     def publish(self, request, queryset):
         changed = queryset.publish()
         for briefing in changed:
+            revisions.record(briefing)
             self.log_change(request, briefing, "Published.")
         self.message_user(request, f"Published {len(changed)} briefing(s).", messages.SUCCESS)
 
@@ -152,6 +235,7 @@ class BriefingAdmin(admin.ModelAdmin):
     def unpublish(self, request, queryset):
         changed = queryset.unpublish()
         for briefing in changed:
+            revisions.record(briefing)
             self.log_change(request, briefing, "Unpublished: back to draft.")
         self.message_user(
             request, f"Moved {len(changed)} briefing(s) back to draft.", messages.SUCCESS
@@ -159,6 +243,14 @@ class BriefingAdmin(admin.ModelAdmin):
 
 
 WRITER_STATES = [Status.DRAFT, Status.IN_REVIEW]
+
+
+@contextmanager
+def revision_by(user):
+    """A revision of whatever is saved in the block, recorded as this user's."""
+    with reversion.create_revision():
+        reversion.set_user(user)
+        yield
 
 
 def may_edit(user, briefing):

@@ -345,9 +345,12 @@ class Briefing(models.Model):
         through=TaggedBriefing,
         manager=CasefoldTagManager,
         blank=True,
-        help_text="Separate tags with commas: border talks, SCO. Without a comma, "
-        'spaces separate tags, so quote a single name with spaces: "border talks".',
+        help_text="Separate tags with commas: Tianjin summit, border talks. Put a name "
+        'that holds a comma in double quotes: "Talks, round two".',
     )
+    # The tags as an editor types them, written with each revision (briefings/revisions.py):
+    # a revision keeps names, since a tag merged or deleted since has no id to go back to.
+    tag_names = models.TextField(editable=False, default="")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     # Whether topic counts and cached lists include this briefing. It follows
     # published() through briefings/publication.py: on a save, and shortly after a

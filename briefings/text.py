@@ -1,5 +1,6 @@
 """Text work done once, when an editor saves: Markdown to safe HTML, slugs, reading time."""
 
+import csv
 import math
 import unicodedata
 
@@ -93,3 +94,23 @@ def index_initial(key):
     decomposed = unicodedata.normalize("NFKD", key[:1])
     first = decomposed[:1]
     return first if "a" <= first <= "z" else ""
+
+
+def parse_tag_names(typed):
+    """Tag names as an editor types them: separated by commas only, so "border talks" is
+    one tag; a name holding a comma goes in double quotes (taggit's TAGGIT_TAGS_FROM_STRING).
+    """
+    fields = next(csv.reader([typed.replace("\n", ",")], skipinitialspace=True), [])
+    return sorted({" ".join(field.split()) for field in fields} - {""})
+
+
+def tag_names_text(tags):
+    """The names of tags as parse_tag_names reads them back (TAGGIT_STRING_FROM_TAGS)."""
+    names = sorted((tag.name for tag in tags), key=str.casefold)
+    return ", ".join(_quoted_if_needed(name) for name in names)
+
+
+def _quoted_if_needed(name):
+    if "," in name or '"' in name:
+        return '"' + name.replace('"', '""') + '"'
+    return name

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "taggit",
+    "reversion",
     "briefings",
 ]
 
@@ -179,6 +180,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
 
 TAGGIT_CASE_INSENSITIVE = True
+# Tags are separated by commas only: "Tianjin summit, border talks" is two tags.
+TAGGIT_TAGS_FROM_STRING = "briefings.text.parse_tag_names"
+TAGGIT_STRING_FROM_TAGS = "briefings.text.tag_names_text"
 
 # Production hardening, each switchable for a plain-HTTP benchmark or a proxy.
 SECURE_SSL_REDIRECT = env_flag("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)

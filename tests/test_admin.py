@@ -140,7 +140,7 @@ def test_image_without_alt_text_is_a_form_error(admin_client):
 def test_change_list_shows_columns_filters_and_dates(admin_client, make_briefing):
     make_briefing(title="Listed", tags=["SCO", "India"])
     html = admin_client.get(LIST_URL).content.decode()
-    assert re.search(r'<td class="field-tag_names">(India, SCO|SCO, India)</td>', html)
+    assert re.search(r'<td class="field-tag_list">(India, SCO|SCO, India)</td>', html)
     for heading in ["Title", "State", "Publication date", "Author", "Tags"]:
         assert f">{heading}</a>" in html
     for title in ["state", "tag", "publication date"]:
@@ -248,3 +248,9 @@ def test_tags_in_any_script_can_be_edited_in_the_admin(admin_client, make_briefi
     assert (tag.name, tag.slug) == ("भारत गणराज्य", "भारत"), "renaming keeps the address"
     response = admin_client.post(url, {"name": "x", "slug": "no spaces/or slashes"})
     assert any("letters, digits, hyphens" in error for error in errors(response))
+
+
+def test_tags_are_separated_by_commas_only_in_the_form(admin_client):
+    admin_client.post(ADD_URL, form_data(tags='Tianjin summit, border talks, "Talks, round two"'))
+    names = sorted(Briefing.objects.get().tags.values_list("name", flat=True), key=str.lower)
+    assert names == ["border talks", "Talks, round two", "Tianjin summit"]

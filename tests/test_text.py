@@ -1,5 +1,8 @@
+from types import SimpleNamespace
+
 import pytest
 
+from briefings import text
 from briefings.text import reading_minutes, render_markdown, unicode_slug
 
 
@@ -51,3 +54,24 @@ def test_reading_minutes_counts_words_at_200_a_minute():
 )
 def test_unicode_slug_keeps_every_script(name, slug):
     assert unicode_slug(name) == slug
+
+
+@pytest.mark.parametrize(
+    ("typed", "names"),
+    [
+        ("Tianjin summit, border talks", ["Tianjin summit", "border talks"]),
+        ("border talks", ["border talks"]),
+        ('"Talks, round two", SCO', ["SCO", "Talks, round two"]),
+        ("SCO,, sco ,\n India ,", ["India", "SCO", "sco"]),
+        ('"unbalanced, quote', ["unbalanced, quote"]),
+        ("", []),
+    ],
+)
+def test_tags_are_separated_by_commas_only(typed, names):
+    assert text.parse_tag_names(typed) == names
+
+
+def test_tag_names_read_back_as_they_were():
+    names = ["border talks", 'The "Spirit", of Shanghai', "SCO"]
+    tags = [SimpleNamespace(name=name) for name in names]
+    assert text.parse_tag_names(text.tag_names_text(tags)) == sorted(names)

@@ -4,8 +4,8 @@ document.addEventListener("click", (event) => {
   if (!button) return;
   const box = document.getElementById(button.closest(".existing-tags").dataset.for);
   const name = button.dataset.tag;
-  // taggit reads a lone entry without commas as space-separated tags, so quote spaces too.
-  const entry = /[ ,]/.test(name) ? `"${name.replaceAll('"', "")}"` : name;
+  // Commas separate tags; a name that holds one is quoted, as briefings/text.py reads it.
+  const entry = /[,"]/.test(name) ? `"${name.replaceAll('"', '""')}"` : name;
   const current = box.value.trim().replace(/,$/, "");
   box.value = current ? `${current}, ${entry}` : entry;
   box.focus();

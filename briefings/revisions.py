@@ -1,0 +1,142 @@
+"""Revisions of briefings: who saved what and when, compared and restored.
+
+django-reversion keeps a revision of every admin save (BriefingAdmin opens one per
+request, bulk actions included). A revision keeps what an editor writes (REVISED_FIELDS),
+tags by name: a tag merged or deleted since has no id to go back to. Derived fields are
+not kept; restoring is an ordinary save, so counts, cards and cached pages follow as
+for any edit. reversion's own revert is not used: it writes stored rows back raw, past
+the signals that keep those in step.
+"""
+
+import difflib
+import re
+from typing import NamedTuple
+
+import reversion
+from django.core.exceptions import ValidationError
+from django.utils.formats import date_format
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from reversion.models import Version
+from taggit.utils import edit_string_for_tags, parse_tags
+
+from . import images
+from .models import Briefing, Status
+
+REVISED_FIELDS = [
+    "title", "slug", "standfirst", "body", "tag_names",
+    "lead_image", "lead_image_alt", "lead_image_caption", "lead_image_credit",
+    "status", "published_at", "author", "review_note",
+]  # fmt: skip
+RESTORED_FIELDS = [
+    "title", "standfirst", "body",
+    "lead_image", "lead_image_alt", "lead_image_caption", "lead_image_credit",
+]  # fmt: skip
+COMPARED = {
+    "title": "Title",
+    "slug": "Address",
+    "standfirst": "Standfirst",
+    "body": "Body",
+    "tag_names": "Tags",
+    "lead_image": "Image",
+    "lead_image_alt": "Alt text",
+    "lead_image_caption": "Caption",
+    "lead_image_credit": "Credit",
+    "status": "Status",
+    "published_at": "Publication date",
+}
+
+reversion.register(Briefing, fields=REVISED_FIELDS)
+
+
+class Difference(NamedTuple):
+    label: str
+    html: str  # the words taken out in <del>, those put in in <ins>
+
+
+def record(briefing):
+    """Put the briefing, as it is now with its tags, into the revision being made."""
+    briefing.tag_names = edit_string_for_tags(list(briefing.tags.all()))
+    Briefing.objects.filter(pk=briefing.pk).update(tag_names=briefing.tag_names)
+    if reversion.is_active():
+        reversion.add_to_revision(briefing)
+
+
+def history(briefing):
+    """The briefing's versions, newest first, with who saved them."""
+    return (
+        Version.objects.get_for_object(briefing)
+        .select_related("revision__user")
+        .order_by("-revision__date_created", "-pk")
+    )
+
+
+def current_fields(briefing):
+    return {name: getattr(briefing, Briefing._meta.get_field(name).attname)
+            for name in REVISED_FIELDS}  # fmt: skip
+
+
+def stored_fields(version):
+    return {
+        name: version.field_dict.get(Briefing._meta.get_field(name).attname)
+        for name in REVISED_FIELDS
+    }
+
+
+def differences(before, after):
+    """What differs between two sets of revised fields, as a reader sees it."""
+    found = []
+    for name, label in COMPARED.items():
+        old, new = shown(name, before.get(name)), shown(name, after.get(name))
+        if old != new:
+            found.append(Difference(label, word_diff(old, new)))
+    return found
+
+
+def shown(name, value):
+    if value in (None, ""):
+        return ""
+    if name == "published_at":
+        return date_format(value, "DATETIME_FORMAT")
+    if name == "status":
+        return Status(value).label
+    return str(value)
+
+
+def word_diff(old, new):
+    """The change from old to new, word by word, escaped, in <del> and <ins>."""
+    old_words, new_words = re.split(r"(\s+)", old), re.split(r"(\s+)", new)
+    parts = []
+    matcher = difflib.SequenceMatcher(None, old_words, new_words, autojunk=False)
+    for operation, a, b, c, d in matcher.get_opcodes():
+        if operation == "equal":
+            parts.append(escape("".join(old_words[a:b])))
+            continue
+        taken_out, put_in = "".join(old_words[a:b]), "".join(new_words[c:d])
+        if taken_out:
+            parts.append(f"<del>{escape(taken_out)}</del>")
+        if put_in:
+            parts.append(f"<ins>{escape(put_in)}</ins>")
+    return mark_safe("".join(parts))
+
+
+def restore(briefing, version):
+    """Bring back the version's text, tags and image, as an ordinary save.
+
+    Status, date, address and author stay as they are now: restoring old words must not
+    publish, withdraw or move a briefing. ValidationError if the result is not valid
+    (another briefing took a name, say); the caller's revision records the restore.
+    """
+    fields = stored_fields(version)
+    image_now = briefing.lead_image.name
+    for name in RESTORED_FIELDS:
+        setattr(briefing, name, fields[name] or "")
+    if briefing.lead_image and briefing.lead_image.name != image_now:
+        if not briefing.lead_image.storage.exists(briefing.lead_image.name):
+            raise ValidationError("The image of that revision is no longer stored.")
+        with briefing.lead_image.open("rb"):
+            briefing.renditions = images.make_renditions(briefing.lead_image)
+    briefing.full_clean(exclude=["tags", "lead_image"])
+    briefing.save()
+    briefing.tags.set(parse_tags(fields["tag_names"] or ""))
+    record(briefing)

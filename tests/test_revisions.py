@@ -1,0 +1,101 @@
+"""Revisions: every admin save is kept with who and when, compared and restored."""
+
+import pytest
+from django.urls import reverse
+from reversion.models import Version
+
+from briefings import roles
+from briefings.models import Briefing, Status, Tag
+from tests.test_admin import ADD_URL, LIST_URL, errors, form_data
+from tests.test_roles import change_url, edit_data
+
+
+def versions(briefing):
+    return list(
+        Version.objects.get_for_object(briefing)
+        .select_related("revision__user")
+        .order_by("revision__date_created", "pk")
+    )
+
+
+def revision_url(briefing, version):
+    return reverse("admin:briefings_briefing_revision", args=[briefing.pk, version.pk])
+
+
+@pytest.fixture
+def editor(client, member):
+    user = member(roles.EDITOR)
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def edited(client, editor):
+    """A briefing added, then edited in the admin: two revisions."""
+    client.post(ADD_URL, form_data(title="Talks resume", body="They met in Delhi.", tags="SCO"))
+    briefing = Briefing.objects.get()
+    response = client.post(
+        change_url(briefing),
+        edit_data(briefing, title="Talks resume at last", body="They met in Beijing.",
+                  tags="SCO, border talks", status=Status.PUBLISHED),
+    )  # fmt: skip
+    assert response.status_code == 302, errors(response)
+    briefing.refresh_from_db()
+    return briefing
+
+
+def test_every_admin_save_keeps_a_revision_with_who_and_tags_by_name(client, editor, edited):
+    first, second = versions(edited)
+    assert (first.revision.user, second.revision.user) == (editor, editor)
+    assert first.field_dict["title"] == "Talks resume" and first.field_dict["tag_names"] == "SCO"
+    assert second.field_dict["tag_names"] == "border talks, SCO"
+    assert "Changed" in second.revision.get_comment()
+    client.post(LIST_URL, {"action": "unpublish", "_selected_action": [edited.pk]})
+    third = versions(edited)[-1]
+    assert third.field_dict["status"] == Status.DRAFT
+    assert third.revision.get_comment() == "Unpublished: back to draft."
+
+
+def test_history_lists_revisions_and_compares_any_with_now(client, edited):
+    first = versions(edited)[0]
+    history = client.get(reverse("admin:briefings_briefing_history", args=[edited.pk]))
+    assert history.content.decode().count("Compare with now") == 2
+    html = client.get(revision_url(edited, first)).content.decode()
+    assert "<td>Talks resume<ins> at last</ins></td>" in html
+    assert "<td>They met in <del>Delhi.</del><ins>Beijing.</ins></td>" in html
+    assert "<td><ins>border talks, </ins>SCO</td>" in html
+    assert "<td><del>Draft</del><ins>Published</ins></td>" in html
+    assert "Restore this revision" in html
+
+
+def test_restoring_brings_back_the_text_as_a_new_revision(client, edited):
+    first = versions(edited)[0]
+    response = client.post(revision_url(edited, first))
+    assert response.status_code == 302
+    edited.refresh_from_db()
+    assert (edited.title, edited.body) == ("Talks resume", "They met in Delhi.")
+    assert [tag.name for tag in edited.tags.all()] == ["SCO"]
+    assert edited.status == Status.PUBLISHED, "restoring words does not unpublish"
+    assert Tag.objects.get(name="border talks").published_count == 0, "counts follow"
+    latest = versions(edited)[-1]
+    assert len(versions(edited)) == 3 and latest.revision.get_comment().startswith("Restored")
+    assert "Talks resume" in client.get(edited.get_absolute_url()).content.decode()
+
+
+def test_a_revision_whose_tag_was_deleted_since_restores_the_name(client, edited):
+    first = versions(edited)[0]
+    Tag.objects.get(name="SCO").delete()
+    assert client.post(revision_url(edited, first)).status_code == 302
+    assert [tag.name for tag in edited.tags.all()] == ["SCO"]
+
+
+def test_a_writer_compares_but_cannot_restore_published_work(client, edited, member):
+    first = versions(edited)[0]
+    client.force_login(member(roles.WRITER))
+    page = client.get(revision_url(edited, first))
+    assert page.status_code == 200 and "Restore this revision" not in page.content.decode()
+    assert client.post(revision_url(edited, first)).status_code == 403
+    edited.refresh_from_db()
+    assert edited.title == "Talks resume at last"
+    client.logout()
+    assert client.get(revision_url(edited, first)).status_code == 302, "to the login page"
