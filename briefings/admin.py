@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -12,7 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from taggit.models import Tag as TaggitTag
 
-from . import revisions, roles
+from . import presence, revisions, roles
 from .forms import BriefingAdminForm
 from .models import Briefing, Status, Tag, public_now
 
@@ -80,7 +81,7 @@ class BriefingAdmin(admin.ModelAdmin):
     list_per_page = 50
     fieldsets = [
         ("From the editor", {"fields": ["review_note"]}),
-        (None, {"fields": ["title", "slug", "standfirst", "body", "tags"]}),
+        (None, {"fields": ["title", "slug", "standfirst", "body", "tags", "opened_version"]}),
         (
             "Lead image",
             {"fields": ["lead_image", "lead_image_alt", "lead_image_caption", "lead_image_credit"]},
@@ -93,15 +94,19 @@ class BriefingAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["briefings/admin.css"]}
+        js = ["briefings/admin_editing.js"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags")
 
     # Every request that may save opens a revision, which records who saved what.
 
-    def changeform_view(self, request, *args, **kwargs):
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if object_id and request.method == "GET":
+            others = presence.note_open(object_id, request.user)
+            extra_context = {**(extra_context or {}), "also_editing": others}
         with revision_by(request.user):
-            return super().changeform_view(request, *args, **kwargs)
+            return super().changeform_view(request, object_id, form_url, extra_context)
 
     def changelist_view(self, request, extra_context=None):
         with revision_by(request.user):
@@ -130,11 +135,25 @@ class BriefingAdmin(admin.ModelAdmin):
 
     def get_urls(self):
         compare = self.admin_site.admin_view(self.revision_view)
+        editing = self.admin_site.admin_view(self.presence_view)
         return [
             path("<int:object_id>/revisions/<int:version_id>/", compare,
                  name="briefings_briefing_revision"),
+            path("<int:object_id>/editing/", editing, name="briefings_briefing_editing"),
             *super().get_urls(),
         ]  # fmt: skip
+
+    def presence_view(self, request, object_id):
+        """The change form's script says it is still open (or closed): who else has it open."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        briefing = get_object_or_404(Briefing, pk=object_id)
+        if not self.has_view_or_change_permission(request, briefing):
+            raise PermissionDenied
+        if request.POST.get("closed"):
+            presence.note_closed(briefing.pk, request.user)
+            return JsonResponse({"others": []})
+        return JsonResponse({"others": presence.note_open(briefing.pk, request.user)})
 
     def revision_view(self, request, object_id, version_id):
         """A revision beside the briefing as it is now; restored on POST."""

@@ -1,5 +1,10 @@
+from datetime import UTC, datetime
+
 from django import forms
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
+from reversion.models import Version
 from taggit.forms import TagField, TagWidget
 
 from .models import Briefing, Tag
@@ -59,6 +64,34 @@ class ExistingTagsWidget(TagWidget):
 
 
 class BriefingAdminForm(forms.ModelForm):
+    """The briefing form; refuses to overwrite a change saved since it was opened."""
+
+    # The briefing's updated_at when the form was opened: a save is refused if it moved.
+    opened_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["opened_version"].initial = version_of(self.instance.updated_at)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            self.refuse_a_lost_update()
+        return cleaned
+
+    def refuse_a_lost_update(self):
+        opened = self.data.get(self.add_prefix("opened_version"), "")
+        stored = Briefing.objects.filter(pk=self.instance.pk).values_list("updated_at", flat=True)
+        now = version_of(stored.first())
+        if opened == now:
+            return
+        # The next save is measured against what is stored now, once the editor has
+        # merged by hand what they want to keep.
+        self.data = self.data.copy()
+        self.data[self.add_prefix("opened_version")] = now
+        raise forms.ValidationError(changed_since_message(self.instance, opened), code="conflict")
+
     class Meta:
         model = Briefing
         fields = [
@@ -71,3 +104,33 @@ class BriefingAdminForm(forms.ModelForm):
             "tags": ExistingTagsWidget(attrs={"size": 80}),
             "standfirst": forms.Textarea(attrs={"rows": 3}),
         }
+
+
+def version_of(updated_at):
+    return updated_at.isoformat() if updated_at else ""
+
+
+def changed_since_message(briefing, opened):
+    """Who changed the briefing since the form was opened, and what they changed."""
+    try:
+        since = datetime.fromisoformat(opened)
+    except ValueError:
+        since = None
+    changes = [
+        f"{version.revision.user.get_full_name() or version.revision.user.get_username()} "
+        f"at {date_format(localtime(version.revision.date_created), 'TIME_FORMAT')}"
+        f" ({version.revision.get_comment() or 'saved'})"
+        if version.revision.user
+        else f"a script at {date_format(localtime(version.revision.date_created), 'TIME_FORMAT')}"
+        for version in Version.objects.get_for_object(briefing)
+        .filter(revision__date_created__gt=since or datetime.min.replace(tzinfo=UTC))
+        .select_related("revision__user")
+        .order_by("revision__date_created")
+    ]
+    who = "; ".join(changes) if changes else "someone (outside the admin)"
+    return format_html(
+        "Someone else saved this briefing after you opened it: {}. Nothing of yours was "
+        "saved, and your text is still in the form. Compare it with the saved version in "
+        "the history, keep what you need, and save again.",
+        who,
+    )

@@ -54,8 +54,9 @@ def member(db):
     """make(role): a newsroom member in that role's group (roles.WRITER, EDITOR, ADMIN)."""
 
     def make(role, username=None):
+        username = username or role.lower()
         user = get_user_model().objects.create_user(
-            username or role.lower(), first_name=role, last_name="Smith", is_staff=True
+            username, first_name=username.title(), last_name="Smith", is_staff=True
         )
         user.groups.add(Group.objects.get(name=role))
         return user

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 import site_config.wsgi
 from briefings import roles
+from briefings.forms import version_of
 from briefings.models import Status, Tag
 from briefings.page_cache import release_schedule, serve_cached_pages
 from briefings.page_versions import LATEST_LIST, shared_versions, version_key
@@ -64,6 +65,7 @@ def edit_form(briefing, **changes):
         "status": briefing.status, "author": "",
         "published_at_0": moment.strftime("%Y-%m-%d") if moment else "",
         "published_at_1": moment.strftime("%H:%M:%S") if moment else "",
+        "opened_version": version_of(briefing.updated_at),
     }  # fmt: skip
     return {**fields, **changes}
 

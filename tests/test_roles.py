@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from briefings import roles
+from briefings.forms import version_of
 from briefings.models import Briefing, Status, Tag
 from tests.test_admin import ADD_URL, LIST_URL, errors, form_data
 
@@ -25,6 +26,7 @@ def edit_data(briefing, **changes):
     stored = {
         "title": briefing.title, "slug": briefing.slug, "standfirst": briefing.standfirst,
         "body": briefing.body, "tags": "", "status": briefing.status,
+        "opened_version": version_of(briefing.updated_at),
     }  # fmt: skip
     return form_data(**{**stored, **changes})
 
