@@ -3,8 +3,9 @@ from contextlib import contextmanager
 import reversion
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
+from django.forms import Textarea
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -14,8 +15,8 @@ from django.utils.formats import date_format
 from taggit.models import Tag as TaggitTag
 
 from . import presence, revisions, roles
-from .forms import BriefingAdminForm
-from .models import Briefing, Status, Tag, public_now
+from .forms import BriefingAdminForm, time_zone_note
+from .models import Briefing, Correction, Status, Tag, public_now
 
 # Briefings use their own tag model; taggit's generic one would only confuse editors.
 admin.site.unregister(TaggitTag)
@@ -40,6 +41,15 @@ class MostUsedTagFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         return queryset.filter(tags__slug=self.value()) if self.value() else queryset
+
+
+class CorrectionInline(admin.TabularInline):
+    """Dated public corrections, listed on the briefing and on /corrections/."""
+
+    model = Correction
+    extra = 0
+    fields = ["made_at", "text"]
+    formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 80})}}
 
 
 class StateFilter(admin.SimpleListFilter):
@@ -76,7 +86,7 @@ class BriefingAdmin(admin.ModelAdmin):
     date_hierarchy = "published_at"
     show_full_result_count = False  # no COUNT(*) over the whole archive per page
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["created_at", "updated_at", "revised_at"]
     actions = ["publish", "unpublish"]
     list_per_page = 50
     fieldsets = [
@@ -88,9 +98,15 @@ class BriefingAdmin(admin.ModelAdmin):
         ),
         (
             "Publishing",
-            {"fields": ["status", "published_at", "author", "created_at", "updated_at"]},
+            {
+                "fields": [
+                    "status", "published_at", "substantive_update", "author",
+                    "created_at", "updated_at", "revised_at",
+                ]
+            },
         ),
-    ]
+    ]  # fmt: skip
+    inlines = [CorrectionInline]
 
     class Media:
         css = {"all": ["briefings/admin.css"]}
@@ -212,6 +228,18 @@ class BriefingAdmin(admin.ModelAdmin):
             # from its own page.
             actions.pop("delete_selected", None)
         return actions
+
+    def get_fieldsets(self, request, obj=None):
+        """Form-only fields are left out where nothing can be saved; times name their zone."""
+        may_save = self.has_change_permission(request, obj)
+        form_only = set() if may_save else {"opened_version", "substantive_update"}
+        fieldsets = []
+        for name, options in super().get_fieldsets(request, obj):
+            fields = [field for field in options["fields"] if field not in form_only]
+            if name == "Publishing":
+                options = {**options, "description": time_zone_note()}
+            fieldsets.append((name, {**options, "fields": fields}))
+        return fieldsets
 
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)

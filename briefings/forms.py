@@ -1,6 +1,7 @@
 from datetime import UTC, datetime
 
 from django import forms
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
@@ -68,11 +69,23 @@ class BriefingAdminForm(forms.ModelForm):
 
     # The briefing's updated_at when the form was opened: a save is refused if it moved.
     opened_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    substantive_update = forms.BooleanField(
+        required=False,
+        help_text="Tell readers this published briefing was updated (shown with today’s "
+        "date). Leave unticked for small fixes.",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["opened_version"].initial = version_of(self.instance.updated_at)
+        if "published_at" in self.fields:
+            self.fields["published_at"].help_text += f" {time_zone_note()}"
+
+    def save(self, commit=True):
+        if self.cleaned_data.get("substantive_update") and self.instance.is_public:
+            self.instance.revised_at = timezone.now()
+        return super().save(commit)
 
     def clean(self):
         cleaned = super().clean()
@@ -134,3 +147,9 @@ def changed_since_message(briefing, opened):
         "the history, keep what you need, and save again.",
         who,
     )
+
+
+def time_zone_note():
+    """Said beside every date the newsroom enters or reads."""
+    zone = timezone.get_current_timezone()
+    return f"Times are in {zone.key} ({timezone.localtime().tzname()})."

@@ -372,6 +372,9 @@ class Briefing(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Set only when an editor marks an edit as a substantive update: shown to readers as
+    # "Updated". Other saves change updated_at alone.
+    revised_at = models.DateTimeField("updated for readers", null=True, editable=False)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -483,20 +486,26 @@ class Briefing(models.Model):
 
     @property
     def byline(self):
-        """The author's full name; never the login name."""
-        return self.author.get_full_name() if self.author else ""
+        """The author's full name, or the desk's; never the login name, never blank."""
+        name = self.author.get_full_name() if self.author else ""
+        return name or settings.DESK_NAME
 
-    @property
-    def was_updated(self):
-        """Edited after it went out; saves within a minute count as publishing it.
 
-        Content entered after its (back-dated) publication date counts from its
-        creation, so an import is not shown as an update.
-        """
-        if self.published_at is None:
-            return False
-        went_out = max(self.published_at, self.created_at)
-        return (self.updated_at - went_out).total_seconds() > 60
+class Correction(models.Model):
+    """A dated public note of what a briefing got wrong, listed on it and on /corrections/."""
+
+    briefing = models.ForeignKey(Briefing, on_delete=models.CASCADE, related_name="corrections")
+    made_at = models.DateTimeField("date", default=timezone.now)
+    text = models.TextField(
+        max_length=2000, help_text="What was wrong and what the briefing says now."
+    )
+
+    class Meta:
+        ordering = ["-made_at", "-pk"]
+        indexes = [models.Index(fields=["-made_at", "-id"], name="correction_newest_idx")]
+
+    def __str__(self):
+        return f"Correction to {self.briefing}"
 
 
 class FormerAddress(models.Model):

@@ -53,6 +53,14 @@ def no_query(query):
     return ""
 
 
+def page_number_key(query):
+    """?page=N of a numbered list: N as a plain number; ValueError for anything else."""
+    number = query.get("page", "1")
+    if not (number.isascii() and number.isdigit()) or len(number) > 6:
+        raise ValueError(number)
+    return str(int(number))
+
+
 def public_page(depends_on, query_key=no_query):
     """Mark a view's pages as cacheable for the public."""
 

@@ -33,6 +33,7 @@ from redis.exceptions import RedisError
 SITE = "site"  # names, slugs and anything else every page may show
 LATEST_LIST = "latest"  # the home list at every depth
 TAG_COUNTS = "tag-counts"  # the tags index and the topic counts
+CORRECTIONS = "corrections"  # the list of all corrections
 REFRESH_SECONDS = 1.0
 REMEMBERED_AT_MOST = 10_000  # URLs can name any tag: what a worker remembers is bounded
 RETRY_SECONDS = 5.0

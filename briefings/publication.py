@@ -63,6 +63,13 @@ def _keep_former_address(old_slug, briefing, was_live):
         FormerAddress.objects.update_or_create(slug=old_slug, defaults={"briefing": briefing})
 
 
+def correction_changed(briefing):
+    """A correction was made, edited or removed: retire the pages that list it."""
+    if Briefing.objects.filter(pk=briefing.pk, is_live=True).exists():
+        depends = {page_versions.briefing_page(briefing.slug), page_versions.CORRECTIONS}
+        page_versions.retire_after_commit(depends)
+
+
 def release_due_briefings():
     """Bring briefings whose scheduled time has come into the counts and lists."""
     due = Briefing.objects.filter(is_live=False).published().values_list("pk", "slug")
@@ -121,7 +128,8 @@ def _lists_showing(briefing_pk, counts_changed):
     depends = {page_versions.LATEST_LIST}
     depends |= {page_versions.tag_page(slug) for slug in _slugs(_tags_of(briefing_pk))}
     if counts_changed:
-        depends.add(page_versions.TAG_COUNTS)
+        # Going live or leaving changes the counts, and whose corrections are listed.
+        depends |= {page_versions.TAG_COUNTS, page_versions.CORRECTIONS}
     return depends
 
 

@@ -1,10 +1,11 @@
 """The newsroom's roles: Django groups and the permissions each holds.
 
 A data migration creates the groups and sets their permissions from ROLES; a change to
-ROLES comes with a new migration that calls sync_roles again. What a role may do to a
+ROLES comes with a new migration that runs create_roles again. What a role may do to a
 particular briefing (a Writer edits only their own drafts) is checked in admin.py.
 """
 
+from django.contrib.auth.management import create_permissions
 from django.db.models import Q
 
 WRITER, EDITOR, ADMIN = "Writer", "Editor", "Admin"
@@ -16,6 +17,12 @@ BRIEFING_RIGHTS = [
     "briefings.delete_briefing",
     "briefings.view_briefing",
 ]
+CORRECTION_RIGHTS = [
+    "briefings.add_correction",
+    "briefings.change_correction",
+    "briefings.delete_correction",
+    "briefings.view_correction",
+]
 TAG_RIGHTS = [
     "briefings.add_tag",
     "briefings.change_tag",
@@ -24,9 +31,9 @@ TAG_RIGHTS = [
 ]
 ROLES = {
     # Writes, edits their own drafts, submits them for review; deletes only own drafts.
-    WRITER: BRIEFING_RIGHTS,
+    WRITER: [*BRIEFING_RIGHTS, "briefings.view_correction"],
     # Edits everything, publishes, schedules, unpublishes, manages tags.
-    EDITOR: [*BRIEFING_RIGHTS, PUBLISH, *TAG_RIGHTS],
+    EDITOR: [*BRIEFING_RIGHTS, PUBLISH, *CORRECTION_RIGHTS, *TAG_RIGHTS],
     # Everything, users included.
     ADMIN: None,
 }
@@ -34,6 +41,15 @@ ROLES = {
 
 def can_publish(user):
     return user.has_perm(PUBLISH)
+
+
+def create_roles(apps, schema_editor):
+    """The data migration: permissions are made after all migrations, the roles need them now."""
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    sync_roles(apps)
 
 
 def sync_roles(apps):

@@ -10,7 +10,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 
 from . import cards, page_versions, publication
-from .models import Briefing, Tag, TaggedBriefing, delete_image_files_if_unused
+from .models import Briefing, Correction, Tag, TaggedBriefing, delete_image_files_if_unused
 
 
 @receiver(pre_save, sender=Briefing, dispatch_uid="briefing-before-save")
@@ -34,6 +34,13 @@ def follow_briefing_save(sender, instance, raw=False, **kwargs):
 @receiver(pre_delete, sender=Briefing, dispatch_uid="briefing-before-delete")
 def follow_briefing_delete(sender, instance, **kwargs):
     publication.before_delete(instance)
+
+
+@receiver(post_save, sender=Correction, dispatch_uid="correction-after-save")
+@receiver(post_delete, sender=Correction, dispatch_uid="correction-after-delete")
+def follow_correction(sender, instance, raw=False, **kwargs):
+    if not raw:
+        publication.correction_changed(instance.briefing)
 
 
 @receiver(m2m_changed, sender=TaggedBriefing, dispatch_uid="briefing-tags-changed")

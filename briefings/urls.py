@@ -9,6 +9,7 @@ app_name = "briefings"
 urlpatterns = [
     path("", views.home, name="home"),
     path("briefings/<slug:slug>/", views.briefing_detail, name="detail"),
+    path("corrections/", views.corrections, name="corrections"),
     path("tags/", views.tag_index, name="tag_index"),
     path("tags/<tag_slugs:slugs>/", views.tag_filter, name="tag"),
     path("tags/<tag_slugs:slugs>/topics/", views.more_topics, name="more_topics"),

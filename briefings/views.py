@@ -3,6 +3,7 @@
 from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
+from django.core.paginator import InvalidPage, Paginator
 from django.db import DEFAULT_DB_ALIAS
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,9 +14,9 @@ from django.utils.cache import add_never_cache_headers
 from . import text
 from .cards import most_used_topics, tag_links
 from .compiled import compiled_once
-from .models import Briefing, FormerAddress, TaggedBriefing
-from .page_cache import public_page
-from .page_versions import LATEST_LIST, TAG_COUNTS, briefing_page, tag_page
+from .models import Briefing, Correction, FormerAddress, TaggedBriefing
+from .page_cache import page_number_key, public_page
+from .page_versions import CORRECTIONS, LATEST_LIST, TAG_COUNTS, briefing_page, tag_page
 from .pagination import cursor_query_key, newest_first
 from .tag_filters import (
     MAX_FILTER_TAGS,
@@ -33,6 +34,7 @@ from .tag_index import SECTIONS, index_query_key, read_index_query, tags_in_sect
 
 HOME_TOPIC_COUNT = 12
 INDEX_TOP_TOPICS = 60
+CORRECTIONS_PER_PAGE = 30
 
 
 @public_page(depends_on=lambda: {LATEST_LIST, TAG_COUNTS}, query_key=cursor_query_key)
@@ -55,11 +57,33 @@ def briefing_detail(request, slug):
             briefing = public_briefing(slug)
     except Http404:
         return former_address(request, slug)
-    context = {"briefing": briefing, "tags": tag_links([briefing.pk]).get(briefing.pk, [])}
+    context = {
+        "briefing": briefing,
+        "tags": tag_links([briefing.pk]).get(briefing.pk, []),
+        "corrections": [Correction(made_at=made_at, text=text)
+                        for made_at, text in _corrections_to(briefing.pk)],
+    }  # fmt: skip
     response = render(request, "briefings/detail.html", context)
     if not briefing.is_public:
         add_never_cache_headers(response)
     return response
+
+
+@compiled_once
+def _corrections_to(briefing_id):
+    return Correction.objects.filter(briefing=briefing_id).values_list("made_at", "text")
+
+
+@public_page(depends_on=lambda: {CORRECTIONS}, query_key=page_number_key)
+def corrections(request):
+    """Every correction to a public briefing, newest first."""
+    listed = Correction.objects.filter(briefing__in=Briefing.objects.published())
+    paginator = Paginator(listed.select_related("briefing"), CORRECTIONS_PER_PAGE)
+    try:
+        page = paginator.page(request.GET.get("page", 1))
+    except InvalidPage:
+        raise Http404("No such page of corrections.") from None
+    return render(request, "briefings/corrections.html", {"page": page})
 
 
 def former_address(request, slug):

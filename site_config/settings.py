@@ -152,7 +152,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
-TIME_ZONE = "UTC"
+# The newsroom's time zone: editors enter times in it and readers see them in it, with
+# the zone named; the database stores UTC.
+TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "Asia/Kolkata")
 USE_I18N = True
 USE_TZ = True
 
@@ -178,6 +180,9 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Uploads larger than this go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
+
+# The byline of a briefing whose author has no full name (never the login name).
+DESK_NAME = os.environ.get("DJANGO_DESK_NAME", "Briefings desk")
 
 TAGGIT_CASE_INSENSITIVE = True
 # Tags are separated by commas only: "Tianjin summit, border talks" is two tags.

@@ -31,6 +31,9 @@ def form_data(**overrides):
         "published_at_0": "",
         "published_at_1": "",
         "author": "",
+        # The corrections inline's management form, with no corrections.
+        "corrections-TOTAL_FORMS": "0",
+        "corrections-INITIAL_FORMS": "0",
         **overrides,
     }
 

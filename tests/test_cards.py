@@ -68,6 +68,7 @@ def test_a_card_stored_in_another_format_is_rendered_afresh(client, make_briefin
 
 
 def test_a_new_time_zone_is_a_new_card_format(client, settings, make_briefing):
+    settings.TIME_ZONE = "UTC"
     make_briefing(published_at=datetime(2026, 11, 20, 23, 30, tzinfo=UTC))
     assert "20 November 2026" in client.get("/").text
 

@@ -66,6 +66,7 @@ def edit_form(briefing, **changes):
         "published_at_0": moment.strftime("%Y-%m-%d") if moment else "",
         "published_at_1": moment.strftime("%H:%M:%S") if moment else "",
         "opened_version": version_of(briefing.updated_at),
+        "corrections-TOTAL_FORMS": "0", "corrections-INITIAL_FORMS": "0",
     }  # fmt: skip
     return {**fields, **changes}
 
@@ -129,7 +130,14 @@ def test_a_change_retires_pages_once_and_only_after_commit(
     for callback in after_commit:
         callback()
     assert renewals == [
-        {f"briefing:{briefing.slug}", LATEST_LIST, "tag:sco", "tag:india", "tag-counts"}
+        {
+            f"briefing:{briefing.slug}",
+            LATEST_LIST,
+            "tag:sco",
+            "tag:india",
+            "tag-counts",
+            "corrections",
+        }
     ]
 
 

@@ -11,7 +11,7 @@ PAGE_SIZE_LIMIT = 100 * 1024
 EXPECTED_QUERIES = {
     "home": 2,  # the page's briefings with their stored cards, topic counts
     "deep home": 3,  # + the cursor's briefing
-    "briefing": 2,  # the briefing with its author, its tags
+    "briefing": 3,  # the briefing with its author, its tags, its corrections
     "most popular tag": 3,  # the tags, narrowing counts, the page's briefings
     "deep tag page": 4,
     "long-tail tag": 3,
