@@ -5,6 +5,7 @@ secret key stops start-up instead of running with a guessable one.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "taggit",
     "reversion",
+    "axes",
     "briefings",
 ]
 
@@ -66,6 +68,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: refuses logins from a locked-out address and name.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "site_config.urls"
@@ -180,6 +184,17 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # Uploads larger than this go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
+
+# Logins are throttled per address and user name (django-axes): after 5 failures in
+# 15 minutes that pair is locked out for 15 minutes, whether or not the user exists.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
+AXES_RESET_ON_SUCCESS = True
 
 # The byline of a briefing whose author has no full name (never the login name).
 DESK_NAME = os.environ.get("DJANGO_DESK_NAME", "Briefings desk")
