@@ -2,6 +2,7 @@
 
 import functools
 import io
+import secrets
 from pathlib import PurePosixPath
 
 from django.core.exceptions import ValidationError
@@ -11,6 +12,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_PIXELS = 40_000_000
+MAX_SIDE = 12_000  # WebP stores at most 16,383 pixels a side
+MAX_ASPECT = 8  # a lead image no more than 8 times as long one way as the other
 ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 
 # Each kind of rendition: the widths made for srcset and, for list thumbnails,
@@ -49,6 +52,15 @@ def _check_format_and_size(image):
     if width * height > MAX_PIXELS:
         megapixels = width * height / 1_000_000
         raise ValidationError(f"The image has {megapixels:.0f} megapixels; the limit is 40.")
+    if max(width, height) > MAX_SIDE:
+        raise ValidationError(
+            f"The image is {width} × {height} pixels; each side can be at most {MAX_SIDE:,}."
+        )
+    if max(width, height) > MAX_ASPECT * min(width, height):
+        raise ValidationError(
+            f"The image is {width} × {height} pixels, too narrow for a lead image: one side "
+            f"can be at most {MAX_ASPECT} times the other."
+        )
 
 
 def strip_metadata(file):
@@ -67,8 +79,10 @@ def strip_metadata(file):
         options.update(quality=90, optimize=True)
     buffer = io.BytesIO()
     image.save(buffer, format=image_format, **options)
-    stem = PurePosixPath(file.name).stem or "image"
-    return ContentFile(buffer.getvalue(), name=f"{stem}.{ACCEPTED_FORMATS[image_format]}")
+    # A random name: uploaders' file names say nothing to readers and can be guessed.
+    return ContentFile(
+        buffer.getvalue(), name=f"{secrets.token_hex(16)}.{ACCEPTED_FORMATS[image_format]}"
+    )
 
 
 def make_renditions(file):

@@ -430,7 +430,12 @@ class Briefing(models.Model):
             self.renditions = images.make_renditions(self.lead_image)
         elif not self.lead_image:
             self.renditions = {}
-        super().save(*args, **kwargs)
+        try:
+            super().save(*args, **kwargs)
+        except Exception:
+            if new_upload:  # files of a save that failed would be kept by no one
+                images.delete_files(images.stored_files(self.lead_image.name, self.renditions))
+            raise
         if previous_image:
             transaction.on_commit(lambda: delete_image_files_if_unused(*previous_image))
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 from html import unescape as html_unescape
 
 import pytest
+from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -115,6 +116,9 @@ def test_tag_name_at_the_limit_is_saved(admin_client):
         (image_bytes("GIF"), "GIF images are not accepted"),
         (truncated_jpeg(), "not a complete image"),
         (image_bytes("PNG", size=(8000, 5001)), "the limit is 40"),
+        (image_bytes("PNG", size=(1, 30_000)), "each side can be at most 12,000"),
+        (image_bytes("PNG", size=(1600, 20_000)), "each side can be at most 12,000"),
+        (image_bytes("PNG", size=(100, 9000)), "one side can be at most 8 times the other"),
     ],
 )
 def test_bad_uploads_are_form_errors_and_save_nothing(admin_client, settings, content, message):
@@ -257,3 +261,24 @@ def test_tags_are_separated_by_commas_only_in_the_form(admin_client):
     admin_client.post(ADD_URL, form_data(tags='Tianjin summit, border talks, "Talks, round two"'))
     names = sorted(Briefing.objects.get().tags.values_list("name", flat=True), key=str.lower)
     assert names == ["border talks", "Talks, round two", "Tianjin summit"]
+
+
+def test_uploads_get_random_names_whatever_they_were_called(admin_client):
+    upload = image_upload("भारत" * 25 + ".png")
+    response = admin_client.post(ADD_URL, form_data(lead_image=upload, lead_image_alt="A map"))
+    assert response.status_code == 302, errors(response)
+    briefing = Briefing.objects.get()
+    assert re.fullmatch(r"briefings/originals/[0-9a-f]{32}\.png", briefing.lead_image.name)
+    stem = briefing.lead_image.name.split("/")[-1].removesuffix(".png")
+    names = [size["name"] for sizes in briefing.renditions.values() for size in sizes]
+    assert names and all(stem in name and "भारत" not in name for name in names)
+
+
+def test_the_files_of_a_save_that_fails_are_removed(make_briefing, settings):
+    taken = make_briefing(slug="taken")
+    clash = Briefing(title="Clash", slug=taken.slug, standfirst="S.", body="B.",
+                     lead_image=image_upload(), lead_image_alt="A map")  # fmt: skip
+    with pytest.raises(IntegrityError):
+        clash.save()
+    folder = settings.MEDIA_ROOT / "briefings"
+    assert [path for path in folder.rglob("*") if path.is_file()] == []
