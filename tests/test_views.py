@@ -130,7 +130,8 @@ def test_briefing_page_shows_an_update_only_when_one_was_marked(client, settings
 
 def test_page_views_never_render_markdown(client, make_briefing):
     briefing = make_briefing(body="## Saved once", tags=["SCO"])
-    with mock.patch("markdown.markdown", side_effect=AssertionError("rendered on view")):
+    render = "briefings.text.MARKDOWN.render"
+    with mock.patch(render, side_effect=AssertionError("rendered on view")):
         for url in ["/", briefing.get_absolute_url(), "/tags/sco/"]:
             assert client.get(url).status_code == 200
     assert '<h2 id="saved-once">' in client.get(briefing.get_absolute_url()).content.decode()
