@@ -12,14 +12,14 @@ export DJANGO_DEBUG ?= 1
 .PHONY: run test setup lint bench superuser node-tools clean
 
 run: setup
-	@if [ -n "$$DJANGO_SUPERUSER_USERNAME" ]; then \
-		$(BIN)/python manage.py createsuperuser --noinput || true; fi
+	$(BIN)/python manage.py create_superuser_from_env
+	@$(BIN)/python manage.py create_demo_accounts
 	@echo ""
 	@echo "Briefings:  http://127.0.0.1:$(PORT)/"
 	@echo "Admin:      http://127.0.0.1:$(PORT)/admin/"
-	@echo "Log in with an account made by 'make superuser' (asks for a name and password),"
-	@echo "or start with DJANGO_SUPERUSER_USERNAME, DJANGO_SUPERUSER_EMAIL and"
-	@echo "DJANGO_SUPERUSER_PASSWORD set to have 'make run' create it."
+	@echo "Log in with a demo account above (one per role: writer, editor, admin),"
+	@echo "an account made by 'make superuser', or start with DJANGO_SUPERUSER_USERNAME,"
+	@echo "DJANGO_SUPERUSER_EMAIL and a strong DJANGO_SUPERUSER_PASSWORD set."
 	@echo ""
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 

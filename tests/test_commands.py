@@ -1,6 +1,9 @@
 from collections import Counter
+from io import StringIO
 
-from django.core.management import call_command
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
 
 from briefings.demo_content import BRIEFINGS
 from briefings.models import Briefing, Status, Tag
@@ -62,3 +65,41 @@ def test_generated_archive_is_shaped_like_a_real_one(db):
     sample = briefings.exclude(status=Status.DRAFT).first()
     assert sample.body_html == render_markdown(sample.body), "derived through the model"
     assert sample.renditions["thumb"] and sample.reading_minutes == 1
+
+
+def test_demo_accounts_one_per_role_printed_once_and_kept(db, settings, tmp_path, client):
+    settings.DEBUG = True
+    settings.BASE_DIR = tmp_path
+    first, again = StringIO(), StringIO()
+    call_command("create_demo_accounts", stdout=first)
+    call_command("create_demo_accounts", stdout=again)
+    kept = (tmp_path / ".demo-accounts").read_text()
+    assert kept.count(" / ") == 3 and all(line in first.getvalue() for line in kept.splitlines())
+    assert " / " not in again.getvalue() and ".demo-accounts" in again.getvalue()
+    for line in kept.splitlines():
+        role, credentials = line.split(": ")
+        username, password = credentials.split(" / ")
+        user = get_user_model().objects.get(username=username)
+        assert user.check_password(password) and user.groups.get().name == role
+        assert user.get_full_name(), "a byline, never the login name"
+
+
+def test_demo_accounts_are_never_made_in_production(db, settings, tmp_path):
+    settings.DEBUG = False
+    settings.BASE_DIR = tmp_path
+    call_command("create_demo_accounts", stdout=StringIO())
+    assert not get_user_model().objects.exists()
+    assert not (tmp_path / ".demo-accounts").exists()
+
+
+def test_a_weak_superuser_password_is_refused(db, monkeypatch):
+    monkeypatch.setenv("DJANGO_SUPERUSER_USERNAME", "chief")
+    monkeypatch.setenv("DJANGO_SUPERUSER_EMAIL", "chief@example.org")
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "password1")
+    with pytest.raises(CommandError, match="too weak"):
+        call_command("create_superuser_from_env")
+    assert not get_user_model().objects.exists()
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "long enough and unusual 7")
+    call_command("create_superuser_from_env", stdout=StringIO())
+    call_command("create_superuser_from_env", stdout=StringIO())
+    assert get_user_model().objects.get().is_superuser
