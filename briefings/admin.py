@@ -4,7 +4,7 @@ import reversion
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.forms import Textarea
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -16,7 +16,7 @@ from taggit.models import Tag as TaggitTag
 
 from . import presence, revisions, roles
 from .forms import BriefingAdminForm, time_zone_note
-from .models import Briefing, Correction, Status, Tag, public_now
+from .models import Briefing, Correction, Status, Tag, TaggedBriefing, public_now
 
 # Briefings use their own tag model; taggit's generic one would only confuse editors.
 admin.site.unregister(TaggitTag)
@@ -309,9 +309,25 @@ def may_edit(user, briefing):
     )
 
 
+class UnusedTagFilter(admin.SimpleListFilter):
+    """Tags no briefing carries, drafts included: listed to be removed."""
+
+    title = "use"
+    parameter_name = "use"
+
+    def lookups(self, request, model_admin):
+        return [("unused", "Carried by no briefing")]
+
+    def queryset(self, request, queryset):
+        if self.value() != "unused":
+            return queryset
+        return queryset.exclude(Exists(TaggedBriefing.objects.filter(tag=OuterRef("pk"))))
+
+
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "published_count"]
+    list_filter = [UnusedTagFilter]
     search_fields = ["name"]
     ordering = ["name_key"]
     actions = ["merge_tags"]
@@ -330,10 +346,7 @@ class TagAdmin(admin.ModelAdmin):
             names = ", ".join(f"“{tag.name}”" for tag in merged)
             self.log_change(request, keep, f"Merged {names} into it.")
             self.log_deletions(request, Tag.objects.filter(pk__in=[tag.pk for tag in merged]))
-            for tag in merged:
-                for item in tag.tagged_briefings.select_related("content_object"):
-                    item.content_object.tags.add(keep)
-                tag.delete()
+            keep.absorb(merged)
         self.message_user(
             request, f"Merged {len(merged)} tag(s) into “{keep.name}”.", messages.SUCCESS
         )

@@ -91,6 +91,12 @@ class Tag(TagBase):
         editable=False,
         help_text="Kept up to date as briefings go live or leave the site.",
     )
+    description = models.TextField(
+        max_length=2000,
+        blank=True,
+        help_text="Optional, shown on the topic's page. Markdown: *emphasis*, [link](https://…).",
+    )
+    description_html = models.TextField(editable=False, default="")
 
     objects = TagQuerySet.as_manager()
 
@@ -110,6 +116,17 @@ class Tag(TagBase):
         self.initial = text.index_initial(self.name_key) or OTHER_INITIAL
         if self.slug:
             self.slug = text.fold(self.slug)
+        self.description_html = text.render_markdown(self.description)
+
+    def absorb(self, others):
+        """Merge other tags into this one: their briefings carry it, their addresses lead
+        to it, and they are deleted."""
+        for other in others:
+            for link in other.tagged_briefings.select_related("content_object"):
+                link.content_object.tags.add(self)
+            other.former_slugs.update(tag=self)
+            FormerTagSlug.objects.update_or_create(slug=other.slug, defaults={"tag": self})
+            other.delete()
 
     def get_absolute_url(self):
         return tag_filter_url((self.slug,))
@@ -494,6 +511,16 @@ class Briefing(models.Model):
         """The author's full name, or the desk's; never the login name, never blank."""
         name = self.author.get_full_name() if self.author else ""
         return name or settings.DESK_NAME
+
+
+class FormerTagSlug(models.Model):
+    """A tag's address before a rename or a merge: it leads to the tag with a 301."""
+
+    slug = models.CharField(max_length=100, unique=True)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="former_slugs")
+
+    def __str__(self):
+        return self.slug
 
 
 class Correction(models.Model):

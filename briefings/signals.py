@@ -10,7 +10,14 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 
 from . import cards, page_versions, publication
-from .models import Briefing, Correction, Tag, TaggedBriefing, delete_image_files_if_unused
+from .models import (
+    Briefing,
+    Correction,
+    FormerTagSlug,
+    Tag,
+    TaggedBriefing,
+    delete_image_files_if_unused,
+)
 
 
 @receiver(pre_save, sender=Briefing, dispatch_uid="briefing-before-save")
@@ -58,10 +65,24 @@ def follow_tag_change(sender, instance, action, pk_set, **kwargs):
         cards.refresh_cards([instance.pk])
 
 
+@receiver(pre_save, sender=Tag, dispatch_uid="tag-before-save")
+def remember_tag_slug(sender, instance, raw=False, **kwargs):
+    stored = Tag.objects.filter(pk=instance.pk).values_list("slug", flat=True)
+    instance._slug_before_save = None if raw or instance.pk is None else stored.first()
+
+
 @receiver(post_save, sender=Tag, dispatch_uid="tag-after-save")
 def follow_tag_edit(sender, instance, created, raw=False, **kwargs):
-    """A renamed tag shows on many pages (cards, other tags' lists): retire them all."""
-    if not (created or raw):
+    """A renamed tag shows on many pages (cards, other tags' lists): retire them all;
+    its old address leads to it."""
+    if raw:
+        return
+    old_slug = getattr(instance, "_slug_before_save", None)
+    if created or old_slug != instance.slug:
+        FormerTagSlug.objects.filter(slug=instance.slug).delete()  # in use again
+    if old_slug and old_slug != instance.slug:
+        FormerTagSlug.objects.update_or_create(slug=old_slug, defaults={"tag": instance})
+    if not created:
         cards.refresh_cards(carriers_of(instance))
         page_versions.retire_everything_after_commit()
 

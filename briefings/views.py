@@ -14,7 +14,7 @@ from django.utils.cache import add_never_cache_headers
 from . import text
 from .cards import most_used_topics, tag_links
 from .compiled import compiled_once
-from .models import Briefing, Correction, FormerAddress, TaggedBriefing
+from .models import Briefing, Correction, FormerAddress, FormerTagSlug, TaggedBriefing
 from .page_cache import page_number_key, public_page
 from .page_versions import CORRECTIONS, LATEST_LIST, TAG_COUNTS, briefing_page, tag_page
 from .pagination import cursor_query_key, newest_first
@@ -202,12 +202,28 @@ def find_filter(request, slugs):
         return redirect(f"{path}?{query}" if query else path, permanent=True)
     selected = [tag for tag in tags_named(wanted) if tag.published_count]
     if len(selected) != len(wanted):
-        raise Http404("No such tag.")
+        return tags_moved(request, wanted, selected)
     selected.sort(key=lambda tag: tag.name_key)
     count = briefings_with_all(selected)
     if not count:
         return no_briefings_with_all(request, selected)
     return TagFilter(selected, count)
+
+
+def tags_moved(request, wanted, found):
+    """A 301 to where renamed or merged tags went; else the tags are unknown (404)."""
+    missing = set(wanted) - {tag.slug for tag in found}
+    moved = dict(
+        FormerTagSlug.objects.filter(slug__in=missing, tag__published_count__gt=0).values_list(
+            "slug", "tag__slug"
+        )
+    )
+    if set(moved) != missing:
+        raise Http404("No such tag.")
+    current = sorted({moved.get(slug, slug) for slug in wanted})
+    path = reverse(request.resolver_match.view_name, kwargs={"slugs": current})
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(f"{path}?{query}" if query else path, permanent=True)
 
 
 def no_briefings_with_all(request, selected):

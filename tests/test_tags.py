@@ -1,8 +1,10 @@
+import re
+
 import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from briefings.models import Tag
+from briefings.models import Status, Tag
 
 
 def test_tag_names_match_whatever_their_case(make_briefing):
@@ -59,3 +61,59 @@ def test_multi_tag_url_reverses_with_plus(db):
     assert reverse("briefings:tag", kwargs={"slugs": ["border-talks", "sco"]}) == (
         "/tags/border-talks+sco/"
     )
+
+
+# Tag care
+
+
+def test_a_tags_description_is_shown_sanitised_on_its_page(client, make_briefing):
+    make_briefing(tags=["SCO"])
+    tag = Tag.objects.get(name="SCO")
+    tag.description = "The *Shanghai Cooperation Organisation*. <script>alert(1)</script>"
+    tag.save()
+    html = client.get("/tags/sco/").content.decode()
+    assert "<em>Shanghai Cooperation Organisation</em>" in html and "<script>" not in html
+
+
+def test_a_renamed_tags_old_address_leads_to_it(client, make_briefing):
+    make_briefing(tags=["SCO", "India"])
+    tag = Tag.objects.get(name="SCO")
+    tag.name, tag.slug = "Shanghai Cooperation Organisation", "shanghai-cooperation-organisation"
+    tag.save()
+    response = client.get("/tags/sco/?before=5")
+    assert response.status_code == 301
+    assert response["Location"] == "/tags/shanghai-cooperation-organisation/?before=5"
+    assert client.get("/tags/india+sco/")["Location"] == (
+        "/tags/india+shanghai-cooperation-organisation/"
+    )
+    assert client.get("/tags/no-such-tag/").status_code == 404
+
+
+def test_merging_keeps_the_union_and_redirects_the_merged_addresses(admin_client, make_briefing):
+    first = make_briefing(tags=["SCO"])
+    second = make_briefing(tags=["Shanghai Cooperation Organisation", "India"])
+    make_briefing(tags=["SCO", "Shanghai Cooperation Organisation"])
+    tags = list(Tag.objects.filter(name__in=["SCO", "Shanghai Cooperation Organisation"]))
+    admin_client.post(
+        reverse("admin:briefings_tag_changelist"),
+        {"action": "merge_tags", "_selected_action": [tag.pk for tag in tags]},
+    )
+    assert [tag.name for tag in first.tags.all()] == ["SCO"]
+    assert sorted(tag.name for tag in second.tags.all()) == ["India", "SCO"]
+    assert Tag.objects.get(name="SCO").published_count == 3
+    response = admin_client.get("/tags/shanghai-cooperation-organisation/")
+    assert (response.status_code, response["Location"]) == (301, "/tags/sco/")
+
+
+def test_unused_tags_are_listed_to_be_removed(admin_client, make_briefing):
+    make_briefing(tags=["SCO"])
+    make_briefing(tags=["Draft topic"], status=Status.DRAFT)
+    Tag.objects.create(name="Orphan")
+    tag_list = reverse("admin:briefings_tag_changelist")
+    html = admin_client.get(tag_list, {"use": "unused"}).content.decode()
+    listed = re.findall(r'<th class="field-name"><a [^>]+>([^<]+)</a>', html)
+    assert listed == ["Orphan"]
+    orphan = Tag.objects.get(name="Orphan")
+    admin_client.post(tag_list, {"action": "delete_selected", "_selected_action": [orphan.pk],
+                                 "post": "yes"})  # fmt: skip
+    assert not Tag.objects.filter(name="Orphan").exists()
