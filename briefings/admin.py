@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from taggit.models import Tag as TaggitTag
 
-from . import presence, revisions, roles
-from .forms import BriefingAdminForm, time_zone_note
+from . import presence, revisions, roles, text
+from .forms import TAG_NAME_MAX_LENGTH, BriefingAdminForm, time_zone_note
 from .models import Briefing, Correction, Status, Tag, TaggedBriefing, public_now
 
 # Briefings use their own tag model; taggit's generic one would only confuse editors.
@@ -110,7 +110,7 @@ class BriefingAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["briefings/admin.css"]}
-        js = ["briefings/admin_editing.js"]
+        js = ["briefings/admin_editing.js", "briefings/admin_writing.js"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags")
@@ -156,8 +156,49 @@ class BriefingAdmin(admin.ModelAdmin):
             path("<int:object_id>/revisions/<int:version_id>/", compare,
                  name="briefings_briefing_revision"),
             path("<int:object_id>/editing/", editing, name="briefings_briefing_editing"),
+            path("writing/preview/", self.admin_site.admin_view(self.body_preview_view),
+                 name="briefings_briefing_body_preview"),
+            path("writing/tags/", self.admin_site.admin_view(self.tags_typed_view),
+                 name="briefings_briefing_tags_typed"),
             *super().get_urls(),
         ]  # fmt: skip
+
+    # The writing screen's helpers (static/briefings/admin_writing.js); the form works
+    # without them.
+
+    def body_preview_view(self, request):
+        """The body rendered exactly as the page will show it, with its length."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        self.refuse_unless_writing(request)
+        html = text.render_markdown(request.POST.get("body", "")[:MAX_PREVIEWED])
+        return JsonResponse(
+            {"html": html, "words": text.word_count(html), "minutes": text.reading_minutes(html)}
+        )
+
+    def tags_typed_view(self, request):
+        """The tags a typed list will save (existing spellings reused) and suggestions
+        for the name being typed, matched ignoring case."""
+        self.refuse_unless_writing(request)
+        typed = request.GET.get("typed", "")[:MAX_PREVIEWED]
+        names = text.parse_tag_names(typed)
+        existing = {tag.name_key: tag.name for tag in Tag.objects.with_names(names)}
+        will_save = [
+            {"name": existing.get(text.name_key(name), name),
+             "new": text.name_key(name) not in existing}
+            for name in names
+        ]  # fmt: skip
+        fragment = text.name_key(typed.rsplit(",", 1)[-1].strip(' "'))
+        suggestions = (
+            list(Tag.objects.filter(name_key__startswith=fragment).by_use()
+                 .values_list("name", flat=True)[:TAG_SUGGESTIONS])
+            if 0 < len(fragment) <= TAG_NAME_MAX_LENGTH else []
+        )  # fmt: skip
+        return JsonResponse({"will_save": will_save, "suggestions": suggestions})
+
+    def refuse_unless_writing(self, request):
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
 
     def presence_view(self, request, object_id):
         """The change form's script says it is still open (or closed): who else has it open."""
@@ -229,16 +270,25 @@ class BriefingAdmin(admin.ModelAdmin):
             actions.pop("delete_selected", None)
         return actions
 
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []  # nothing to correct yet
+
     def get_fieldsets(self, request, obj=None):
-        """Form-only fields are left out where nothing can be saved; times name their zone."""
-        may_save = self.has_change_permission(request, obj)
-        form_only = set() if may_save else {"opened_version", "substantive_update"}
+        """What this user can use on this briefing; times name their zone."""
+        left_out = set()
+        if not self.has_change_permission(request, obj):
+            left_out |= {"opened_version", "substantive_update"}  # nothing can be saved
+        if obj is None or not obj.is_public:
+            left_out.add("substantive_update")  # an update is news only once it is out
+        if obj is None or not (obj.review_note or roles.can_publish(request.user)):
+            left_out.add("review_note")  # no note to read, none to write
         fieldsets = []
         for name, options in super().get_fieldsets(request, obj):
-            fields = [field for field in options["fields"] if field not in form_only]
+            fields = [field for field in options["fields"] if field not in left_out]
             if name == "Publishing":
                 options = {**options, "description": time_zone_note()}
-            fieldsets.append((name, {**options, "fields": fields}))
+            if fields:
+                fieldsets.append((name, {**options, "fields": fields}))
         return fieldsets
 
     def get_readonly_fields(self, request, obj=None):
@@ -246,6 +296,19 @@ class BriefingAdmin(admin.ModelAdmin):
         if roles.can_publish(request.user):
             return fields
         return [*fields, "published_at", "author", "review_note"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "author" and formfield:
+            # Authors by the name readers see; users are managed in their own admin.
+            formfield.label_from_instance = author_label
+            formfield.queryset = formfield.queryset.filter(is_staff=True).order_by(
+                "first_name", "last_name", "username"
+            )
+            widget = formfield.widget
+            widget.can_add_related = widget.can_change_related = False
+            widget.can_delete_related = widget.can_view_related = False
+        return formfield
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "status" and not roles.can_publish(request.user):
@@ -290,6 +353,8 @@ class BriefingAdmin(admin.ModelAdmin):
 
 
 WRITER_STATES = [Status.DRAFT, Status.IN_REVIEW]
+MAX_PREVIEWED = 200_000  # characters of a body or tag list the helpers look at
+TAG_SUGGESTIONS = 10
 
 
 @contextmanager
@@ -298,6 +363,11 @@ def revision_by(user):
     with reversion.create_revision():
         reversion.set_user(user)
         yield
+
+
+def author_label(user):
+    name = user.get_full_name()
+    return name or f"{user.get_username()} (no full name: bylined as the desk)"
 
 
 def may_edit(user, briefing):

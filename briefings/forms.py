@@ -8,6 +8,7 @@ from django.utils.timezone import localtime
 from reversion.models import Version
 from taggit.forms import TagField, TagWidget
 
+from . import text
 from .models import Briefing, Tag
 
 TAG_NAME_MAX_LENGTH = Tag._meta.get_field("name").max_length
@@ -21,6 +22,8 @@ class TagNamesField(TagField):
     """
 
     def clean(self, value):
+        if value and len(value) > text.MAX_TAGS_TYPED:
+            raise forms.ValidationError("The list of tags is too long.", code="tags_too_long")
         names = super().clean(value)
         too_long = [name for name in names if len(name) > TAG_NAME_MAX_LENGTH]
         if too_long:
@@ -82,6 +85,16 @@ class BriefingAdminForm(forms.ModelForm):
         if "published_at" in self.fields:
             self.fields["published_at"].help_text += f" {time_zone_note()}"
 
+    def full_clean(self):
+        super().full_clean()
+        if self.errors and self.files.get(self.add_prefix("lead_image")):
+            # Browsers never send a file back: say so rather than lose it quietly.
+            self.add_error(
+                "lead_image" if "lead_image" not in self.errors else None,
+                "The form has errors, so the image you chose was not saved: choose it "
+                "again before saving.",
+            )
+
     def save(self, commit=True):
         if self.cleaned_data.get("substantive_update") and self.instance.is_public:
             self.instance.revised_at = timezone.now()
@@ -114,8 +127,10 @@ class BriefingAdminForm(forms.ModelForm):
         ]  # fmt: skip
         field_classes = {"tags": TagNamesField}
         widgets = {
-            "tags": ExistingTagsWidget(attrs={"size": 80}),
+            "title": forms.TextInput(attrs={"class": "writing-title"}),
+            "tags": ExistingTagsWidget(attrs={"size": 80, "autocomplete": "off"}),
             "standfirst": forms.Textarea(attrs={"rows": 3}),
+            "body": forms.Textarea(attrs={"rows": 28, "class": "writing-body"}),
         }
 
 

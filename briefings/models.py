@@ -333,8 +333,9 @@ class Briefing(models.Model):
         help_text="One or two sentences; shown in lists and to search engines.",
     )
     body = models.TextField(
-        help_text="Markdown: ## heading, *emphasis*, **strong**, [link](https://…), "
-        "> quote, - list item."
+        help_text="Markdown: ## heading · *emphasis* · **strong** · [link text](https://…) · "
+        "> quotation · - list item · 1. numbered item · | table | row | · a footnote[^1] "
+        "with [^1]: its text below."
     )
     body_html = models.TextField(editable=False, default="")
     reading_minutes = models.PositiveSmallIntegerField(editable=False, default=1)
@@ -444,7 +445,8 @@ class Briefing(models.Model):
         if new_upload:
             cleaned = images.strip_metadata(self.lead_image)
             self.lead_image.save(cleaned.name, cleaned, save=False)
-            self.renditions = images.make_renditions(self.lead_image)
+            with self.lead_image.open("rb"):  # closed again once the renditions are made
+                self.renditions = images.make_renditions(self.lead_image)
         elif not self.lead_image:
             self.renditions = {}
         try:

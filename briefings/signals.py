@@ -5,11 +5,19 @@ it commits (briefings/publication.py and page_versions.py); image files go after
 commit too.
 """
 
+from django.apps import apps as global_apps
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from django.db.models.signals import (
+    m2m_changed,
+    post_delete,
+    post_migrate,
+    post_save,
+    pre_delete,
+    pre_save,
+)
 from django.dispatch import receiver
 
-from . import cards, page_versions, publication
+from . import cards, page_versions, publication, roles
 from .models import (
     Briefing,
     Correction,
@@ -107,3 +115,10 @@ def remove_image_files_of_deleted_briefing(sender, instance, **kwargs):
     if instance.lead_image:
         name, renditions = instance.lead_image.name, instance.renditions
         transaction.on_commit(lambda: delete_image_files_if_unused(name, renditions))
+
+
+@receiver(post_migrate, dispatch_uid="briefings-roles")
+def keep_roles(sender, apps=global_apps, **kwargs):
+    """Roles come from a data migration; this keeps them after a flush empties the tables."""
+    if sender.name == "briefings":
+        roles.sync_roles(apps)

@@ -12,6 +12,7 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 WORDS_PER_MINUTE = 200
+MAX_TAGS_TYPED = 100_000  # characters of a typed tag list
 
 
 def _no_top_level_headings(state):
@@ -64,10 +65,13 @@ def render_markdown(source):
     )
 
 
+def word_count(html):
+    return len(nh3.clean(html, tags=set()).split())
+
+
 def reading_minutes(html):
     """Estimated minutes to read the text of some HTML, at least one."""
-    words = len(nh3.clean(html, tags=set()).split())
-    return max(1, math.ceil(words / WORDS_PER_MINUTE))
+    return max(1, math.ceil(word_count(html) / WORDS_PER_MINUTE))
 
 
 def unicode_slug(text):
@@ -110,8 +114,11 @@ def parse_tag_names(typed):
     """Tag names as an editor types them: separated by commas only, so "border talks" is
     one tag; a name holding a comma goes in double quotes (taggit's TAGGIT_TAGS_FROM_STRING).
     """
-    fields = next(csv.reader([typed.replace("\n", ",")], skipinitialspace=True), [])
-    return sorted({" ".join(field.split()) for field in fields} - {""})
+    # Cut to stay within the csv module's field limit; forms refuse longer lists first.
+    typed = typed[:MAX_TAGS_TYPED].replace("\n", ",")
+    fields = next(csv.reader([typed], skipinitialspace=True), [])
+    names = (" ".join(field.split()) for field in fields)
+    return list(dict.fromkeys(name for name in names if name))  # in the order typed
 
 
 def tag_names_text(tags):

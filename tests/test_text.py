@@ -62,8 +62,8 @@ def test_unicode_slug_keeps_every_script(name, slug):
     [
         ("Tianjin summit, border talks", ["Tianjin summit", "border talks"]),
         ("border talks", ["border talks"]),
-        ('"Talks, round two", SCO', ["SCO", "Talks, round two"]),
-        ("SCO,, sco ,\n India ,", ["India", "SCO", "sco"]),
+        ('"Talks, round two", SCO', ["Talks, round two", "SCO"]),
+        ("SCO,, sco ,\n India ,", ["SCO", "sco", "India"]),
         ('"unbalanced, quote', ["unbalanced, quote"]),
         ("", []),
     ],
@@ -75,7 +75,7 @@ def test_tags_are_separated_by_commas_only(typed, names):
 def test_tag_names_read_back_as_they_were():
     names = ["border talks", 'The "Spirit", of Shanghai', "SCO"]
     tags = [SimpleNamespace(name=name) for name in names]
-    assert text.parse_tag_names(text.tag_names_text(tags)) == sorted(names)
+    assert sorted(text.parse_tag_names(text.tag_names_text(tags))) == sorted(names)
 
 
 @pytest.mark.parametrize(

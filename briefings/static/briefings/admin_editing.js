@@ -1,6 +1,7 @@
 // Keeps this change form noted as open while it is (briefings/presence.py), shows who
 // else has it open, and says when it closes. Without this script the note simply expires.
-(() => {
+// The admin loads this in <head>, so it waits for the page.
+document.addEventListener("DOMContentLoaded", () => {
   const note = document.getElementById("also-editing");
   if (!note) return;
   const token = () => document.querySelector("[name=csrfmiddlewaretoken]").value;
@@ -22,4 +23,4 @@
   };
   setInterval(renew, 30_000);
   addEventListener("pagehide", () => navigator.sendBeacon(note.dataset.url, tell({ closed: "1" })));
-})();
+});
