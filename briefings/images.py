@@ -126,7 +126,11 @@ def _save_rendition(image, stem, kind, width, aspect):
 
 def stored_files(original_name, renditions):
     """Every file kept for one lead image: the original and its renditions."""
-    return [original_name] + [size["name"] for sizes in renditions.values() for size in sizes]
+    return [original_name, *rendition_files(renditions)]
+
+
+def rendition_files(renditions):
+    return [size["name"] for sizes in renditions.values() for size in sizes]
 
 
 def delete_files(names):

@@ -6,6 +6,7 @@ from django.db import models, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
+from reversion.models import Version
 from taggit.managers import TaggableManager, _TaggableManager
 from taggit.models import ItemBase, NaturalKeyManager, TagBase
 
@@ -562,6 +563,19 @@ class FormerAddress(models.Model):
 
 
 def delete_image_files_if_unused(original_name, renditions):
-    """Remove a lead image's files once no briefing uses them (benchmark data shares them)."""
-    if not Briefing.objects.filter(lead_image=original_name).exists():
-        images.delete_files(images.stored_files(original_name, renditions))
+    """Remove a lead image's files once no briefing uses them (benchmark data shares them).
+
+    The original stays while a revision refers to it, so restoring that revision can make
+    its renditions again; `manage.py clean_media` removes it once none does.
+    """
+    if Briefing.objects.filter(lead_image=original_name).exists():
+        return
+    images.delete_files(images.rendition_files(renditions))
+    if not revisions_refer_to(original_name):
+        images.delete_files([original_name])
+
+
+def revisions_refer_to(file_name):
+    return (
+        Version.objects.get_for_model(Briefing).filter(serialized_data__contains=file_name).exists()
+    )

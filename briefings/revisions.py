@@ -20,8 +20,8 @@ from django.utils.safestring import mark_safe
 from reversion.models import Version
 from taggit.utils import edit_string_for_tags, parse_tags
 
-from . import images
-from .models import Briefing, Status
+from . import images, text
+from .models import Briefing, FormerTagSlug, Status, Tag
 
 REVISED_FIELDS = [
     "title", "slug", "standfirst", "body", "tag_names",
@@ -138,5 +138,14 @@ def restore(briefing, version):
             briefing.renditions = images.make_renditions(briefing.lead_image)
     briefing.full_clean(exclude=["tags", "lead_image"])
     briefing.save()
-    briefing.tags.set(parse_tags(fields["tag_names"] or ""))
+    briefing.tags.set(current_names(parse_tags(fields["tag_names"] or "")))
     record(briefing)
+
+
+def current_names(names):
+    """Tag names as they are now: a tag merged since is the tag it was merged into; one
+    deleted since comes back by its name."""
+    existing = {tag.name_key for tag in Tag.objects.with_names(names)}
+    gone = {text.unicode_slug(name): name for name in names if text.name_key(name) not in existing}
+    merged = dict(FormerTagSlug.objects.filter(slug__in=gone).values_list("slug", "tag__name"))
+    return list(dict.fromkeys(merged.get(text.unicode_slug(name), name) for name in names))

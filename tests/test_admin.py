@@ -292,3 +292,25 @@ def test_markdown_built_to_be_slow_is_saved(admin_client):
 def test_a_tag_list_too_long_to_read_is_a_form_error(admin_client):
     response = admin_client.post(ADD_URL, form_data(tags="x" * 200_000))
     assert "The list of tags is too long." in errors(response)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("slug", "taken", "Briefing with this Slug already exists."),
+        ("title", "", "This field is required."),
+        ("title", "x" * 201, "Ensure this value has at most 200 characters"),
+        ("standfirst", "x" * 401, "Ensure this value has at most 400 characters"),
+        ("published_at_0", "31/02/2026", "Enter a valid date."),
+        ("published_at_1", "25:61", "Enter a valid time."),
+    ],
+)
+def test_bad_input_is_a_form_error_and_saves_nothing(
+    admin_client, make_briefing, field, value, message
+):
+    make_briefing(slug="taken", title="Taken")
+    data = form_data(status=Status.PUBLISHED, published_at_0="2026-11-20", published_at_1="10:00")
+    response = admin_client.post(ADD_URL, {**data, field: value})
+    assert response.status_code == 200
+    assert any(message in error for error in errors(response)), errors(response)
+    assert list(Briefing.objects.values_list("title", flat=True)) == ["Taken"]

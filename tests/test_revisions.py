@@ -1,11 +1,16 @@
 """Revisions: every admin save is kept with who and when, compared and restored."""
 
+from io import StringIO
+
 import pytest
+from django.core.files.storage import default_storage
+from django.core.management import call_command
 from django.urls import reverse
 from reversion.models import Version
 
-from briefings import roles
+from briefings import images, roles
 from briefings.models import Briefing, Status, Tag
+from tests.conftest import image_upload
 from tests.test_admin import ADD_URL, LIST_URL, errors, form_data
 from tests.test_roles import change_url, edit_data
 
@@ -99,3 +104,54 @@ def test_a_writer_compares_but_cannot_restore_published_work(client, edited, mem
     assert edited.title == "Talks resume at last"
     client.logout()
     assert client.get(revision_url(edited, first)).status_code == 302, "to the login page"
+
+
+def test_an_image_a_revision_names_is_kept_and_comes_back_on_restore(
+    client, editor, settings, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(ADD_URL, form_data(lead_image=image_upload(), lead_image_alt="A map"))
+    briefing = Briefing.objects.get()
+    first_image = briefing.lead_image.name
+    with django_capture_on_commit_callbacks(execute=True):
+        data = edit_data(briefing, lead_image=image_upload(), lead_image_alt="A map")
+        assert client.post(change_url(briefing), data).status_code == 302
+    briefing.refresh_from_db()
+    assert briefing.lead_image.name != first_image
+    assert default_storage.exists(first_image), "a revision still names it"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(revision_url(briefing, versions(briefing)[0]))
+    briefing.refresh_from_db()
+    assert briefing.lead_image.name == first_image
+    assert all(default_storage.exists(name) for name in images.stored_files(
+        first_image, briefing.renditions))  # fmt: skip
+
+
+def test_clean_media_removes_only_what_nothing_refers_to(client, editor, monkeypatch):
+    monkeypatch.setattr("briefings.management.commands.clean_media.GRACE_SECONDS", -1)
+    client.post(ADD_URL, form_data(lead_image=image_upload(), lead_image_alt="A map"))
+    briefing = Briefing.objects.get()
+    in_use = images.stored_files(briefing.lead_image.name, briefing.renditions)
+    stray = default_storage.save("briefings/originals/stray.png", image_upload())
+    named_by_revision = default_storage.save("briefings/originals/old.png", image_upload())
+    Version.objects.filter(pk=versions(briefing)[0].pk).update(
+        serialized_data=versions(briefing)[0].serialized_data.replace(
+            briefing.lead_image.name, named_by_revision
+        )
+    )
+    call_command("clean_media", stdout=StringIO())
+    assert not default_storage.exists(stray)
+    assert default_storage.exists(named_by_revision)
+    assert all(default_storage.exists(name) for name in in_use)
+
+
+def test_a_revision_whose_tag_was_merged_since_restores_the_tag_it_became(
+    client, edited, make_briefing
+):
+    first = versions(edited)[0]  # tagged SCO
+    make_briefing(tags=["Shanghai Cooperation Organisation"])
+    keep = Tag.objects.get(name="Shanghai Cooperation Organisation")
+    keep.absorb([Tag.objects.get(name="SCO")])
+    assert client.post(revision_url(edited, first)).status_code == 302
+    assert [tag.name for tag in edited.tags.all()] == ["Shanghai Cooperation Organisation"]
+    assert not Tag.objects.filter(name="SCO").exists(), "the merge is not undone"
