@@ -14,6 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
+from briefings import roles
 from briefings.models import Briefing, Status, Tag, TagPair
 from briefings.page_cache import release_schedule
 from briefings.page_versions import shared_versions
@@ -62,6 +63,22 @@ def member(db):
         return user
 
     return make
+
+
+@pytest.fixture
+def writer(client, member):
+    """A Writer, logged in on `client`."""
+    user = member(roles.WRITER)
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def editor(client, member):
+    """An Editor, logged in on `client`."""
+    user = member(roles.EDITOR)
+    client.force_login(user)
+    return user
 
 
 @pytest.fixture

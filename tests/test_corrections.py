@@ -13,11 +13,6 @@ from tests.test_page_cache import is_cached
 from tests.test_roles import change_url, edit_data
 
 
-@pytest.fixture
-def editor(client, member):
-    client.force_login(member(roles.EDITOR))
-
-
 def with_correction(data, text, made_at="2026-11-20 10:00:00"):
     day, time = made_at.split()
     return {

@@ -17,11 +17,11 @@ def logged_in(response):
 
 
 @pytest.fixture
-def editor(db):
+def editor_account(db):
     return get_user_model().objects.create_user("editor", password="right-horse-9", is_staff=True)
 
 
-def test_five_failures_lock_out_that_address_and_name_only(client, editor, clock):
+def test_five_failures_lock_out_that_address_and_name_only(client, editor_account, clock):
     for _ in range(5):
         assert not logged_in(log_in(client, "editor", "wrong"))
     locked = log_in(client, "editor", "right-horse-9")
@@ -35,7 +35,7 @@ def test_five_failures_lock_out_that_address_and_name_only(client, editor, clock
     assert logged_in(log_in(client, "editor", "right-horse-9")), "unlocked after a while"
 
 
-def test_an_unknown_name_gets_the_same_answers_as_a_real_one(client, editor):
+def test_an_unknown_name_gets_the_same_answers_as_a_real_one(client, editor_account):
     def answers(username):
         replies = [log_in(client, username, "wrong") for _ in range(6)]
         return [(reply.status_code, page_without(reply, username)) for reply in replies]

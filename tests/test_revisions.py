@@ -28,13 +28,6 @@ def revision_url(briefing, version):
 
 
 @pytest.fixture
-def editor(client, member):
-    user = member(roles.EDITOR)
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
 def edited(client, editor):
     """A briefing added, then edited in the admin: two revisions."""
     client.post(ADD_URL, form_data(title="Talks resume", body="They met in Delhi.", tags="SCO"))

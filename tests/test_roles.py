@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group
 from django.urls import reverse
@@ -29,20 +28,6 @@ def edit_data(briefing, **changes):
         "opened_version": version_of(briefing.updated_at),
     }  # fmt: skip
     return form_data(**{**stored, **changes})
-
-
-@pytest.fixture
-def writer(client, member):
-    user = member(roles.WRITER)
-    client.force_login(user)
-    return user
-
-
-@pytest.fixture
-def editor(client, member):
-    user = member(roles.EDITOR)
-    client.force_login(user)
-    return user
 
 
 def test_roles_are_groups_with_their_permissions(db):

@@ -1,6 +1,5 @@
 """The writing screen's server side: previews, tag suggestions, and no lost choices."""
 
-import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
@@ -11,13 +10,6 @@ from tests.test_admin import ADD_URL, errors, form_data
 
 PREVIEW_URL = reverse("admin:briefings_briefing_body_preview")
 TAGS_URL = reverse("admin:briefings_briefing_tags_typed")
-
-
-@pytest.fixture
-def writer(client, member):
-    user = member(roles.WRITER)
-    client.force_login(user)
-    return user
 
 
 def test_the_body_preview_is_the_page_rendering_with_its_length(client, writer):
