@@ -23,24 +23,38 @@ def newsroom_member(role, username, first_name):
     return user
 
 
-def logged_in_page(browser, live_server, username):
-    page = browser.new_context().new_page()
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
-    page.wait_for_url(f"{live_server.url}/admin/")
-    return page
+@pytest.fixture
+def logged_in_page(browser, live_server):
+    """log_in(username): a page of a browser context of its own, logged in to the admin."""
+    pages = []
+
+    def log_in(username):
+        page = browser.new_context().new_page()
+        pages.append(page)
+        page.goto(f"{live_server.url}/admin/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", PASSWORD)
+        page.click("input[type=submit]")
+        page.wait_for_url(f"{live_server.url}/admin/")
+        return page
+
+    yield log_in
+    for page in pages:
+        # Leaving a change form tells the server it closed: let that land while the
+        # test's server and database are still there.
+        page.goto("about:blank")
+        page.wait_for_timeout(500)
+        page.context.close()
 
 
 def test_a_writer_submits_and_an_editor_previews_and_publishes(
-    browser, live_server, transactional_db, make_briefing
+    browser, live_server, transactional_db, make_briefing, logged_in_page
 ):
     make_briefing(title="Earlier note", tags=["border talks"])
     writer = newsroom_member(roles.WRITER, "meera", "Meera")
     newsroom_member(roles.EDITOR, "arjun", "Arjun")
 
-    page = logged_in_page(browser, live_server, "meera")
+    page = logged_in_page("meera")
     page.goto(f"{live_server.url}/admin/briefings/briefing/add/")
     page.fill("#id_title", "Leaders arrive in Tianjin")
     page.fill("#id_standfirst", "Delegations gathered for the summit.")
@@ -63,7 +77,7 @@ def test_a_writer_submits_and_an_editor_previews_and_publishes(
     briefing = Briefing.objects.get(slug="leaders-arrive-in-tianjin")
     assert (briefing.status, briefing.author) == (Status.IN_REVIEW, writer)
 
-    page = logged_in_page(browser, live_server, "arjun")
+    page = logged_in_page("arjun")
     page.goto(f"{live_server.url}/admin/briefings/briefing/?state=review")
     page.get_by_role("link", name="Leaders arrive in Tianjin").click()
     page.get_by_role("link", name="Preview").click()
@@ -77,17 +91,18 @@ def test_a_writer_submits_and_an_editor_previews_and_publishes(
     reader.goto(f"{live_server.url}{briefing.get_absolute_url()}")
     reader.get_by_role("heading", level=1, name="Leaders arrive in Tianjin").wait_for()
     assert reader.get_by_text("By Meera Rao").is_visible()
+    reader.context.close()
 
 
 def test_the_later_of_two_editors_is_told_and_keeps_their_text(
-    browser, live_server, transactional_db, make_briefing
+    live_server, transactional_db, make_briefing, logged_in_page
 ):
     briefing = make_briefing(title="Talks resume", body="First draft.", status=Status.DRAFT)
     newsroom_member(roles.EDITOR, "asha", "Asha")
     newsroom_member(roles.EDITOR, "ben", "Ben")
     change_url = f"{live_server.url}/admin/briefings/briefing/{briefing.pk}/change/"
-    asha = logged_in_page(browser, live_server, "asha")
-    ben = logged_in_page(browser, live_server, "ben")
+    asha = logged_in_page("asha")
+    ben = logged_in_page("ben")
     asha.goto(change_url)
     ben.goto(change_url)
     ben.get_by_text("Also open now: Asha Rao").wait_for()
