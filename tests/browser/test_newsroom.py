@@ -69,6 +69,11 @@ def test_a_writer_submits_and_an_editor_previews_and_publishes(
     ).click()
     assert page.input_value("#id_tags") == "Tianjin summit, border talks, "
     page.get_by_text("Will be saved as: Tianjin summit (new) · border talks").wait_for()
+    warnings = []
+    page.once("dialog", lambda dialog: (warnings.append(dialog.type), dialog.dismiss()))
+    page.close(run_before_unload=True)  # leaving with unsaved changes: asked first
+    page.wait_for_timeout(500)
+    assert warnings == ["beforeunload"] and not page.is_closed()
     options = page.locator("#id_status option").all_inner_texts()
     assert options == ["Draft", "In review"], "a Writer cannot publish"
     page.select_option("#id_status", "review")
