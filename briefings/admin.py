@@ -1,10 +1,12 @@
+"""The briefing admin: the newsroom's roles, workflow, revisions and writing screen."""
+
 from contextlib import contextmanager
 
 import reversion
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.forms import Textarea
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -14,9 +16,15 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from taggit.models import Tag as TaggitTag
 
-from . import presence, revisions, roles, text
+from . import (
+    presence,
+    revisions,
+    roles,
+    tag_admin,  # noqa: F401  (registers the tag admin)
+    text,
+)
 from .forms import TAG_NAME_MAX_LENGTH, BriefingAdminForm, time_zone_note
-from .models import Briefing, Correction, Status, Tag, TaggedBriefing, public_now
+from .models import Briefing, Correction, Status, Tag, public_now
 
 # Briefings use their own tag model; taggit's generic one would only confuse editors.
 admin.site.unregister(TaggitTag)
@@ -377,46 +385,3 @@ def may_edit(user, briefing):
         or roles.can_publish(user)
         or (briefing.author_id == user.pk and briefing.status == Status.DRAFT)
     )
-
-
-class UnusedTagFilter(admin.SimpleListFilter):
-    """Tags no briefing carries, drafts included: listed to be removed."""
-
-    title = "use"
-    parameter_name = "use"
-
-    def lookups(self, request, model_admin):
-        return [("unused", "Carried by no briefing")]
-
-    def queryset(self, request, queryset):
-        if self.value() != "unused":
-            return queryset
-        return queryset.exclude(Exists(TaggedBriefing.objects.filter(tag=OuterRef("pk"))))
-
-
-@admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "published_count"]
-    list_filter = [UnusedTagFilter]
-    search_fields = ["name"]
-    ordering = ["name_key"]
-    actions = ["merge_tags"]
-    show_full_result_count = False
-
-    @admin.action(
-        description="Merge selected tags into the most used one", permissions=["change", "delete"]
-    )
-    def merge_tags(self, request, queryset):
-        tags = list(queryset.order_by("-published_count", "pk"))
-        if len(tags) < 2:
-            self.message_user(request, "Select at least two tags to merge.", messages.WARNING)
-            return
-        keep, *merged = tags
-        with transaction.atomic():
-            names = ", ".join(f"“{tag.name}”" for tag in merged)
-            self.log_change(request, keep, f"Merged {names} into it.")
-            self.log_deletions(request, Tag.objects.filter(pk__in=[tag.pk for tag in merged]))
-            keep.absorb(merged)
-        self.message_user(
-            request, f"Merged {len(merged)} tag(s) into “{keep.name}”.", messages.SUCCESS
-        )
