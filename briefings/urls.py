@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import sitemaps, views
 from .converters import TagSlugsConverter
 
 register_converter(TagSlugsConverter, "tag_slugs")
@@ -10,6 +10,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("briefings/<slug:slug>/", views.briefing_detail, name="detail"),
     path("corrections/", views.corrections, name="corrections"),
+    path("robots.txt", sitemaps.robots_txt, name="robots"),
+    path("sitemap.xml", sitemaps.sitemap_index, name="sitemap"),
+    path("sitemap-<str:section>.xml", sitemaps.sitemap_section, name="sitemap_section"),
     path("tags/", views.tag_index, name="tag_index"),
     path("tags/<tag_slugs:slugs>/", views.tag_filter, name="tag"),
     path("tags/<tag_slugs:slugs>/topics/", views.more_topics, name="more_topics"),

@@ -1,0 +1,97 @@
+"""sitemap.xml (django.contrib.sitemaps) and robots.txt.
+
+The sitemap is an index of sections, each split into pages of at most 50,000 URLs, so it
+stays valid at any archive size. Its absolute URLs use the site's public address.
+"""
+
+import copy
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
+from django.http import Http404, HttpResponse
+from django.urls import reverse
+
+from .models import Briefing, Tag
+from .page_cache import public_page
+from .page_versions import LATEST_LIST, TAG_COUNTS
+
+
+class BriefingSitemap(Sitemap):
+    limit = 50_000
+
+    def items(self):
+        return (
+            Briefing.objects.published()
+            .only("slug", "published_at", "revised_at")
+            .order_by("-published_at", "-pk")
+        )
+
+    def lastmod(self, briefing):
+        """Changed for readers only by a substantive update."""
+        return briefing.revised_at or briefing.published_at
+
+
+class TagSitemap(Sitemap):
+    limit = 50_000
+
+    def items(self):
+        return Tag.objects.in_use().only("slug").order_by("name_key")
+
+
+SECTIONS = {"briefings": BriefingSitemap, "topics": TagSitemap}
+
+
+def sitemap_page_key(query):
+    """?p=N of a section: N as a plain number; ValueError for anything else."""
+    number = query.get("p", "1")
+    if not (number.isascii() and number.isdigit()) or len(number) > 6:
+        raise ValueError(number)
+    return str(int(number))
+
+
+@public_page(depends_on=lambda: {LATEST_LIST, TAG_COUNTS})
+def sitemap_index(request):
+    return sitemap_views.index(
+        as_public_address(request), SECTIONS, sitemap_url_name="briefings:sitemap_section"
+    )
+
+
+@public_page(depends_on=lambda section: {LATEST_LIST, TAG_COUNTS}, query_key=sitemap_page_key)
+def sitemap_section(request, section):
+    if section not in SECTIONS:
+        raise Http404("No such sitemap section.")
+    return sitemap_views.sitemap(as_public_address(request), SECTIONS, section=section)
+
+
+@public_page(depends_on=lambda: set())
+def robots_txt(request):
+    sitemap = reverse("briefings:sitemap")
+    public = as_public_address(request)
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /search/",
+        f"Sitemap: {public.scheme}://{public.get_host()}{sitemap}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+def as_public_address(request):
+    """The request as if made to the site's public address (SITE_URL), if one is set.
+
+    Django's sitemaps build absolute URLs from the request's host and scheme; with the
+    page cache keyed without the host, they must not come from whoever asked first.
+    """
+    if not settings.SITE_URL:
+        return request  # development: the request's own host
+    address = urlsplit(settings.SITE_URL)
+    public = copy.copy(request)
+    public.META = public.environ = {
+        **request.META,
+        "HTTP_HOST": address.netloc,
+        "wsgi.url_scheme": address.scheme,  # what request.scheme reads
+        "HTTP_X_FORWARDED_PROTO": address.scheme,  # or this, behind a TLS proxy
+    }
+    return public
