@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import sitemaps, views
+from . import feeds, sitemaps, views
 from .converters import TagSlugsConverter
 
 register_converter(TagSlugsConverter, "tag_slugs")
@@ -10,6 +10,12 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("briefings/<slug:slug>/", views.briefing_detail, name="detail"),
     path("corrections/", views.corrections, name="corrections"),
+    path("feed/rss/", feeds.site_rss, name="feed_rss"),
+    path("feed/atom/", feeds.site_atom, name="feed_atom"),
+    path("feed.json", feeds.site_json, name="feed_json"),
+    path("tags/<tag_slugs:slugs>/feed/rss/", feeds.tag_rss, name="tag_feed_rss"),
+    path("tags/<tag_slugs:slugs>/feed/atom/", feeds.tag_atom, name="tag_feed_atom"),
+    path("tags/<tag_slugs:slugs>/feed.json", feeds.tag_json, name="tag_feed_json"),
     path("robots.txt", sitemaps.robots_txt, name="robots"),
     path("sitemap.xml", sitemaps.sitemap_index, name="sitemap"),
     path("sitemap-<str:section>.xml", sitemaps.sitemap_section, name="sitemap_section"),

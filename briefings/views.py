@@ -158,6 +158,10 @@ def tag_filter(request, slugs):
         if len(narrowing) > NARROWING_SHOWN
         else None,
         "page": newest_first(request, tag_ids=rarest_first(selected)),
+        "feeds": {
+            kind: reverse(f"briefings:tag_feed_{kind}", kwargs={"slugs": wanted})
+            for kind in ("rss", "atom", "json")
+        },
     }
     return render(request, "briefings/tag_filter.html", context)
 
