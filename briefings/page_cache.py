@@ -53,9 +53,9 @@ def no_query(query):
     return ""
 
 
-def page_number_key(query):
+def page_number_key(query, parameter="page"):
     """?page=N of a numbered list: N as a plain number; ValueError for anything else."""
-    number = query.get("page", "1")
+    number = query.get(parameter, "1")
     if not (number.isascii() and number.isdigit()) or len(number) > 6:
         raise ValueError(number)
     return str(int(number))

@@ -14,7 +14,7 @@ from django.http import Http404, HttpResponse
 from django.urls import reverse
 
 from .models import Briefing, Tag
-from .page_cache import public_page
+from .page_cache import page_number_key, public_page
 from .page_versions import LATEST_LIST, TAG_COUNTS
 
 
@@ -44,11 +44,8 @@ SECTIONS = {"briefings": BriefingSitemap, "topics": TagSitemap}
 
 
 def sitemap_page_key(query):
-    """?p=N of a section: N as a plain number; ValueError for anything else."""
-    number = query.get("p", "1")
-    if not (number.isascii() and number.isdigit()) or len(number) > 6:
-        raise ValueError(number)
-    return str(int(number))
+    """Sitemap pages are numbered by ?p=N."""
+    return page_number_key(query, parameter="p")
 
 
 @public_page(depends_on=lambda: {LATEST_LIST, TAG_COUNTS})

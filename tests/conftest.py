@@ -125,6 +125,14 @@ def file_upload(name, content):
 
 
 @pytest.fixture
+def public_address(settings):
+    """The site's configured public address, as production sets it."""
+    settings.SITE_URL = "https://briefings.example.org"
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "briefings.example.org"]
+    return settings.SITE_URL
+
+
+@pytest.fixture
 def clock():
     """Time stands still until the test moves it (clock.shift(seconds))."""
     with time_machine.travel(timezone.now(), tick=False) as traveller:

@@ -47,13 +47,6 @@ def json_feed_entries(response):
 
 
 @pytest.fixture
-def public_address(settings):
-    settings.SITE_URL = "https://briefings.example.org"
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "briefings.example.org"]
-    return settings.SITE_URL
-
-
-@pytest.fixture
 def archive(make_briefing, member):
     author = member("Writer", "meera")
     make_briefing(slug="old", title="Old talks", tags=["SCO"],

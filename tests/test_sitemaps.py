@@ -3,7 +3,6 @@
 import xml.etree.ElementTree as ET
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 
 from briefings.models import Status
@@ -14,13 +13,6 @@ NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 def locations(response):
     assert response.status_code == 200
     return [element.text for element in ET.fromstring(response.content).iterfind(".//s:loc", NS)]
-
-
-@pytest.fixture
-def public_address(settings):
-    settings.SITE_URL = "https://briefings.example.org"
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "briefings.example.org"]
-    return settings.SITE_URL
 
 
 def test_robots_names_the_sitemap_and_keeps_crawlers_out_of_admin_and_search(
