@@ -14,6 +14,7 @@ from django.utils.cache import add_never_cache_headers
 from . import text
 from .cards import most_used_topics, tag_links
 from .compiled import compiled_once
+from .context_processors import public_address
 from .models import Briefing, Correction, FormerAddress, FormerTagSlug, TaggedBriefing
 from .page_cache import page_number_key, public_page
 from .page_versions import CORRECTIONS, LATEST_LIST, TAG_COUNTS, briefing_page, tag_page
@@ -57,9 +58,11 @@ def briefing_detail(request, slug):
             briefing = public_briefing(slug)
     except Http404:
         return former_address(request, slug)
+    tags = tag_links([briefing.pk]).get(briefing.pk, [])
     context = {
         "briefing": briefing,
-        "tags": tag_links([briefing.pk]).get(briefing.pk, []),
+        "tags": tags,
+        "article_data": news_article(briefing, tags, public_address(request)),
         "corrections": [Correction(made_at=made_at, text=text)
                         for made_at, text in _corrections_to(briefing.pk)],
     }  # fmt: skip
@@ -67,6 +70,32 @@ def briefing_detail(request, slug):
     if not briefing.is_public:
         add_never_cache_headers(response)
     return response
+
+
+def news_article(briefing, tags, address):
+    """The briefing as schema.org NewsArticle, for search engines (JSON-LD)."""
+    url = address + briefing.get_absolute_url()
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": briefing.title,
+        "description": briefing.standfirst,
+        "url": url,
+        "mainEntityOfPage": url,
+        "author": {"@type": "Person" if briefing.author else "Organization",
+                   "name": briefing.byline},
+        "publisher": {"@type": "Organization", "name": "Briefings"},
+        "keywords": [tag.name for tag in tags],
+        "about": [{"@type": "Thing", "name": tag.name, "url": address + tag.url}
+                  for tag in tags],
+    }  # fmt: skip
+    if briefing.published_at:
+        data["datePublished"] = briefing.published_at.isoformat()
+        data["dateModified"] = (briefing.revised_at or briefing.published_at).isoformat()
+    picture = briefing.page_image
+    if picture:
+        data["image"] = [address + picture["src"]]
+    return data
 
 
 @compiled_once
