@@ -9,6 +9,7 @@ app_name = "briefings"
 urlpatterns = [
     path("", views.home, name="home"),
     path("briefings/<slug:slug>/", views.briefing_detail, name="detail"),
+    path("authors/<int:author_id>/", views.author, name="author"),
     path("corrections/", views.corrections, name="corrections"),
     path("feed/rss/", feeds.site_rss, name="feed_rss"),
     path("feed/atom/", feeds.site_atom, name="feed_atom"),

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
 from . import text
-from .cards import most_used_topics, tag_links
+from .cards import listed_cards, listed_rows, most_used_topics, tag_links
 from .compiled import compiled_once
 from .context_processors import public_address
 from .models import Briefing, Correction, FormerAddress, FormerTagSlug, TaggedBriefing
@@ -36,6 +36,7 @@ from .tag_index import SECTIONS, index_query_key, read_index_query, tags_in_sect
 HOME_TOPIC_COUNT = 12
 INDEX_TOP_TOPICS = 60
 CORRECTIONS_PER_PAGE = 30
+AUTHOR_BRIEFINGS_PER_PAGE = 12
 
 
 @public_page(depends_on=lambda: {LATEST_LIST, TAG_COUNTS}, query_key=cursor_query_key)
@@ -113,6 +114,23 @@ def corrections(request):
     except InvalidPage:
         raise Http404("No such page of corrections.") from None
     return render(request, "briefings/corrections.html", {"page": page})
+
+
+@public_page(depends_on=lambda author_id: {LATEST_LIST}, query_key=page_number_key)
+def author(request, author_id):
+    """An author's public briefings, newest first, under the name readers see."""
+    writer = get_object_or_404(get_user_model(), pk=author_id)
+    if not writer.get_full_name():
+        raise Http404("Briefings without an author's name are the desk's.")
+    briefings = Briefing.objects.published().filter(author=writer).order_by("-published_at", "-pk")
+    paginator = Paginator(listed_rows(briefings), AUTHOR_BRIEFINGS_PER_PAGE)
+    try:
+        page = paginator.page(request.GET.get("page", 1))
+    except InvalidPage:
+        raise Http404("No such page of this author's briefings.") from None
+    context = {"name": writer.get_full_name(), "page": page,
+               "cards": listed_cards(list(page.object_list))}  # fmt: skip
+    return render(request, "briefings/author.html", context)
 
 
 def former_address(request, slug):

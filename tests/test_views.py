@@ -109,7 +109,7 @@ def test_briefing_page_shows_everything_a_reader_needs(client, make_briefing, dj
     assert "<h1>Talks in Beijing</h1>" in html
     assert '<p class="standfirst">Two days of talks.</p>' in html
     assert '<meta name="description" content="Two days of talks.">' in html
-    assert "By Jane Doe" in html and "jdoe" not in html
+    assert ">Jane Doe</a>" in html and "jdoe" not in html
     assert "2 min read" in html
     assert '<h2 id="context">Context</h2>' in html
     assert 'alt="Delegations at a table"' in html and 'width="800" height="500"' in html
