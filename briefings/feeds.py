@@ -13,6 +13,7 @@ from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 
+from .context_processors import public_address
 from .models import Briefing, TaggedBriefing
 from .page_cache import public_page
 from .page_versions import LATEST_LIST, TAG_COUNTS
@@ -123,10 +124,6 @@ class Subject(NamedTuple):
     address: str  # the site's public address, for absolute image URLs
 
 
-def public_address(request):
-    return f"{request.scheme}://{request.get_host()}"
-
-
 def feed_title(selected):
     names = " + ".join(tag.name for tag in selected)
     return f"{SITE_TITLE}: {names}" if names else SITE_TITLE
@@ -160,7 +157,7 @@ class TagAtomFeed(TagFeedMixin, AtomFeed):
 
 def json_feed(request, selected, feed_url):
     """JSON Feed 1.1 (https://jsonfeed.org/version/1.1) of the newest briefings."""
-    address = public_address(as_public_address(request))
+    address = public_address(request)
     home = filter_url([tag.slug for tag in selected]) if selected else reverse("briefings:home")
     feed = {
         "version": "https://jsonfeed.org/version/1.1",

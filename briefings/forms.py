@@ -143,25 +143,28 @@ def changed_since_message(briefing, opened):
     try:
         since = datetime.fromisoformat(opened)
     except ValueError:
-        since = None
-    changes = [
-        f"{version.revision.user.get_full_name() or version.revision.user.get_username()} "
-        f"at {date_format(localtime(version.revision.date_created), 'TIME_FORMAT')}"
-        f" ({version.revision.get_comment() or 'saved'})"
-        if version.revision.user
-        else f"a script at {date_format(localtime(version.revision.date_created), 'TIME_FORMAT')}"
-        for version in Version.objects.get_for_object(briefing)
-        .filter(revision__date_created__gt=since or datetime.min.replace(tzinfo=UTC))
+        since = datetime.min.replace(tzinfo=UTC)  # no version sent: every save counts
+    saves = (
+        Version.objects.get_for_object(briefing)
+        .filter(revision__date_created__gt=since)
         .select_related("revision__user")
         .order_by("revision__date_created")
-    ]
-    who = "; ".join(changes) if changes else "someone (outside the admin)"
+    )
+    who = "; ".join(describe_save(version.revision) for version in saves)
     return format_html(
         "Someone else saved this briefing after you opened it: {}. Nothing of yours was "
         "saved, and your text is still in the form. Compare it with the saved version in "
         "the history, keep what you need, and save again.",
-        who,
+        who or "someone, outside the admin",
     )
+
+
+def describe_save(revision):
+    """ "Asha Rao at 10:42 (Changed Title.)": who saved, when, and the admin's summary."""
+    user = revision.user
+    name = (user.get_full_name() or user.get_username()) if user else "a script"
+    when = date_format(localtime(revision.date_created), "TIME_FORMAT")
+    return f"{name} at {when} ({revision.get_comment() or 'saved'})"
 
 
 def time_zone_note():

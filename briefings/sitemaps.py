@@ -13,6 +13,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 
+from .context_processors import public_address
 from .models import Briefing, Tag
 from .page_cache import page_number_key, public_page
 from .page_versions import LATEST_LIST, TAG_COUNTS
@@ -64,13 +65,11 @@ def sitemap_section(request, section):
 
 @public_page(depends_on=lambda: set())
 def robots_txt(request):
-    sitemap = reverse("briefings:sitemap")
-    public = as_public_address(request)
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /search/",
-        f"Sitemap: {public.scheme}://{public.get_host()}{sitemap}",
+        f"Sitemap: {public_address(request)}{reverse('briefings:sitemap')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 

@@ -108,11 +108,7 @@ def _corrections_to(briefing_id):
 def corrections(request):
     """Every correction to a public briefing, newest first."""
     listed = Correction.objects.filter(briefing__in=Briefing.objects.published())
-    paginator = Paginator(listed.select_related("briefing"), CORRECTIONS_PER_PAGE)
-    try:
-        page = paginator.page(request.GET.get("page", 1))
-    except InvalidPage:
-        raise Http404("No such page of corrections.") from None
+    page = numbered_page(request, listed.select_related("briefing"), CORRECTIONS_PER_PAGE)
     return render(request, "briefings/corrections.html", {"page": page})
 
 
@@ -123,14 +119,19 @@ def author(request, author_id):
     if not writer.get_full_name():
         raise Http404("Briefings without an author's name are the desk's.")
     briefings = Briefing.objects.published().filter(author=writer).order_by("-published_at", "-pk")
-    paginator = Paginator(listed_rows(briefings), AUTHOR_BRIEFINGS_PER_PAGE)
-    try:
-        page = paginator.page(request.GET.get("page", 1))
-    except InvalidPage:
-        raise Http404("No such page of this author's briefings.") from None
+    page = numbered_page(request, listed_rows(briefings), AUTHOR_BRIEFINGS_PER_PAGE)
     context = {"name": writer.get_full_name(), "page": page,
                "cards": listed_cards(list(page.object_list))}  # fmt: skip
     return render(request, "briefings/author.html", context)
+
+
+def numbered_page(request, items, per_page):
+    """Page ?page=N of a short list (its pages are numbered, unlike the archive's); 404
+    for a page that is not there."""
+    try:
+        return Paginator(items, per_page).page(request.GET.get("page", 1))
+    except InvalidPage:
+        raise Http404("No such page.") from None
 
 
 def former_address(request, slug):
@@ -248,9 +249,7 @@ def find_filter(request, slugs):
     if not all(text.is_unicode_slug(slug) for slug in wanted):
         raise Http404("No such tag.")
     if wanted != slugs:
-        query = request.META.get("QUERY_STRING", "")
-        path = reverse(request.resolver_match.view_name, kwargs={"slugs": wanted})
-        return redirect(f"{path}?{query}" if query else path, permanent=True)
+        return same_page_for(request, wanted)
     selected = [tag for tag in tags_named(wanted) if tag.published_count]
     if len(selected) != len(wanted):
         return tags_moved(request, wanted, selected)
@@ -271,8 +270,13 @@ def tags_moved(request, wanted, found):
     )
     if set(moved) != missing:
         raise Http404("No such tag.")
-    current = sorted({moved.get(slug, slug) for slug in wanted})
-    path = reverse(request.resolver_match.view_name, kwargs={"slugs": current})
+    return same_page_for(request, sorted({moved.get(slug, slug) for slug in wanted}))
+
+
+def same_page_for(request, slugs):
+    """A permanent redirect to this page (a filter, its topics or feeds) for these
+    tag slugs, with the same query."""
+    path = reverse(request.resolver_match.view_name, kwargs={"slugs": slugs})
     query = request.META.get("QUERY_STRING", "")
     return redirect(f"{path}?{query}" if query else path, permanent=True)
 
