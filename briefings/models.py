@@ -1,6 +1,7 @@
 import functools
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Count, Exists, F, OuterRef, Q
@@ -510,6 +511,12 @@ class Briefing(models.Model):
         return images.picture(self.renditions, "page")
 
     @property
+    def preview_image(self):
+        """The image for link previews; images uploaded before there were preview
+        renditions use their page rendition."""
+        return images.picture(self.renditions, "preview") or self.page_image
+
+    @property
     def byline(self):
         """The author's full name, or the desk's; never the login name, never blank."""
         name = self.author.get_full_name() if self.author else ""
@@ -560,6 +567,29 @@ class FormerAddress(models.Model):
 
     def __str__(self):
         return self.slug
+
+
+class SearchEntry(models.Model):
+    """A live briefing's text as search reads it, kept by briefings/search.py.
+
+    On SQLite an FTS5 table mirrors these rows through triggers; on PostgreSQL `vector`
+    holds their weighted, stemmed words under a GIN index (both made by migration 0014).
+    """
+
+    briefing = models.OneToOneField(
+        Briefing, on_delete=models.CASCADE, primary_key=True, related_name="search_entry"
+    )
+    title = models.TextField()
+    tags = models.TextField()  # the tag names, comma-separated
+    standfirst = models.TextField()
+    body = models.TextField()  # plain text, without markup
+    vector = SearchVectorField(null=True)  # PostgreSQL only
+
+    class Meta:
+        verbose_name_plural = "search entries"
+
+    def __str__(self):
+        return self.title
 
 
 def delete_image_files_if_unused(original_name, renditions):

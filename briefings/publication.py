@@ -17,7 +17,7 @@ same change only one of them adjusts the counts.
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 
-from . import page_versions
+from . import page_versions, search
 from .models import Briefing, FormerAddress, Tag, TaggedBriefing, TagPair
 
 
@@ -32,7 +32,7 @@ def sync_after_save(briefing, before):
         return  # a draft or a scheduled briefing: nothing public changed
     depends = {page_versions.briefing_page(old_slug), page_versions.briefing_page(briefing.slug)}
     depends |= _lists_showing(briefing.pk, counts_changed=change is not None)
-    page_versions.retire_after_commit(depends)
+    _after_commit(depends, briefing.pk)
 
 
 def tags_added(briefing_pk, tag_pks):
@@ -77,7 +77,14 @@ def release_due_briefings():
         with transaction.atomic():
             if _follow_publication(pk) == "live":
                 depends = _lists_showing(pk, counts_changed=True)
-                page_versions.retire_after_commit(depends | {page_versions.briefing_page(slug)})
+                _after_commit(depends | {page_versions.briefing_page(slug)}, pk)
+
+
+def _after_commit(depends, briefing_pk):
+    """Once the change commits, retire the pages that show the briefing and bring its
+    search entry up to date (a deleted briefing's entry goes with it)."""
+    page_versions.retire_after_commit(depends)
+    search.index_after_commit([briefing_pk])
 
 
 def _follow_publication(pk):
@@ -120,7 +127,7 @@ def _tags_changed(briefing_pk, tag_pks, delta):
     changed = {page_versions.tag_page(slug) for slug in _slugs(Tag.objects.filter(pk__in=tag_pks))}
     slug = Briefing.objects.filter(pk=briefing_pk).values_list("slug", flat=True).first()
     depends = _lists_showing(briefing_pk, counts_changed=True) | changed
-    page_versions.retire_after_commit(depends | {page_versions.briefing_page(slug)})
+    _after_commit(depends | {page_versions.briefing_page(slug)}, briefing_pk)
 
 
 def _lists_showing(briefing_pk, counts_changed):

@@ -17,7 +17,7 @@ from django.db.models.signals import (
 )
 from django.dispatch import receiver
 
-from . import cards, page_versions, publication, roles
+from . import cards, page_versions, publication, roles, search
 from .models import (
     Briefing,
     Correction,
@@ -91,7 +91,9 @@ def follow_tag_edit(sender, instance, created, raw=False, **kwargs):
     if old_slug and old_slug != instance.slug:
         FormerTagSlug.objects.update_or_create(slug=old_slug, defaults={"tag": instance})
     if not created:
-        cards.refresh_cards(carriers_of(instance))
+        carriers = carriers_of(instance)
+        cards.refresh_cards(carriers)
+        search.index_after_commit(carriers)
         page_versions.retire_everything_after_commit()
 
 
@@ -102,7 +104,9 @@ def remember_carriers(sender, instance, **kwargs):
 
 @receiver(post_delete, sender=Tag, dispatch_uid="tag-after-delete")
 def follow_tag_delete(sender, instance, **kwargs):
-    cards.refresh_cards(getattr(instance, "_carriers", []))
+    carriers = getattr(instance, "_carriers", [])
+    cards.refresh_cards(carriers)
+    search.index_after_commit(carriers)
     page_versions.retire_everything_after_commit()
 
 

@@ -4,6 +4,7 @@ import csv
 import math
 import re
 import unicodedata
+from html import unescape
 
 import nh3
 from markdown_it import MarkdownIt
@@ -65,8 +66,13 @@ def render_markdown(source):
     )
 
 
+def plain_text(html):
+    """The text of some HTML, without tags or character references."""
+    return unescape(nh3.clean(html, tags=set()))
+
+
 def word_count(html):
-    return len(nh3.clean(html, tags=set()).split())
+    return len(plain_text(html).split())
 
 
 def reading_minutes(html):

@@ -108,6 +108,12 @@ def make_briefing(db, django_capture_on_commit_callbacks):
     return make
 
 
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run what a block leaves for after commit, as a real commit would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
 def image_bytes(image_format="PNG", size=(1000, 700), mode="RGB", **save_options):
     buffer = io.BytesIO()
     Image.new(mode, size).save(buffer, format=image_format, **save_options)

@@ -20,6 +20,14 @@ PAGES = {
     "more-topics.html": "/tags/border-talks/topics/",
     "no-match.html": "/tags/border-talks+connectivity+lac/",
     "not-found.html": "/no-such-page/",
+    "search.html": "/search/?q=talks",
+    "search-in-topic.html": "/search/?q=talks&tag=lac",
+    "search-empty.html": "/search/",
+    "search-nothing.html": "/search/?q=talks+zanzibar",
+    "archive.html": "/archive/",
+    "archive-year.html": "/archive/2025/",
+    "archive-month.html": "/archive/2025/1/",
+    "timeline.html": "/tags/border-talks/timeline/",
 }
 
 

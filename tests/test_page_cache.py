@@ -36,12 +36,6 @@ def renewals(monkeypatch):
     return calls
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Run what a block leaves for after commit, as a real commit would."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def is_cached(client, url, django_assert_num_queries, **headers):
     """Whether the page at url comes from the cache: served without a query."""
     try:

@@ -19,6 +19,13 @@ PAGES = [
     "/tags/border-talks/topics/",
     "/tags/border-talks+connectivity+lac/",
     "/no-such-page/",
+    "/search/?q=talks",
+    "/search/",
+    "/search/?q=talks+zanzibar",
+    "/archive/",
+    "/archive/2025/",
+    "/archive/2025/1/",
+    "/tags/border-talks/timeline/",
 ]
 
 

@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.utils import timezone
 
-from briefings import cards, images, page_versions, text
+from briefings import cards, images, page_versions, search, text
 from briefings.models import Briefing, Status, Tag, TaggedBriefing, TagPair
 from briefings.placeholder_images import generated_image
 
@@ -82,6 +82,7 @@ class Command(BaseCommand):
                     for tag in choose_tags(rng, tag_ranks, tag_pool, n)
                 )
                 cards.refresh_cards([briefing.pk for briefing in briefings])
+                search.index_briefings([briefing.pk for briefing in briefings])
             self.stdout.write(
                 f"{numbers.stop}/{count} briefings ({time.monotonic() - started:.0f} s)"
             )

@@ -1,0 +1,240 @@
+"""Search: one interface, two engines.
+
+The text of each live briefing (title, tag names, standfirst, body as plain text) is
+copied into a SearchEntry after every commit that changes what the public sees, by the
+same handlers that retire cached pages (publication.py, signals.py). On SQLite an FTS5
+table mirrors the entries through triggers; on PostgreSQL each entry carries a weighted
+tsvector under a GIN index (migration 0014 makes both). Both stem English words, so
+"talks" finds "talk".
+
+A reader's query is words, never syntax: it is cut into runs of letters, marks and
+digits, the first MAX_WORDS of them kept, and a briefing matches when it has every word.
+Quotes, `*`, `-`, NEAR, OR, AND and brackets are only text to either engine.
+
+Results are ranked by relevance, a match in the title or tags counting more than one in
+the standfirst, and that more than one in the body, then the most recently written
+first. A word in every briefing would make an engine rank the whole archive, so each
+ranks only the MAX_CANDIDATES most recently written matches (highest ids: both engines
+read matches in that order cheaply) and returns at most MAX_RESULTS.
+"""
+
+import functools
+import operator
+import unicodedata
+
+from django.apps import apps as global_apps
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils.html import escape
+from markupsafe import Markup
+
+from . import text
+
+MAX_WORDS = 8
+MAX_WORD_LENGTH = 60
+MAX_CANDIDATES = 1000
+MAX_RESULTS = 500
+SNIPPET_WORDS = 30
+POSTGRES_CONFIG = "english"
+# Relevance weights: title, tags, standfirst, body.
+WEIGHTS = {"title": 10.0, "tags": 8.0, "standfirst": 3.0, "body": 1.0}
+POSTGRES_LABELS = {"title": "A", "tags": "A", "standfirst": "B", "body": "D"}
+POSTGRES_RANK_WEIGHTS = [0.1, 0.2, 0.3, 1.0]  # D, C, B, A
+# Highlight marks that no briefing text holds: highlighting happens before escaping.
+MARK_START, MARK_END = "\ue000", "\ue001"
+FTS_TABLE = "briefings_search_fts"
+ENTRY_TABLE = "briefings_searchentry"
+TAG_LINK_TABLE = "briefings_taggedbriefing"
+INDEX_BATCH_SIZE = 500
+
+
+def query_words(query, limit=MAX_WORDS):
+    """The distinct words of a reader's query, folded, in order: at most `limit` of them."""
+    words, current = [], []
+    for character in text.fold(query) + " ":
+        if unicodedata.category(character)[0] in "LMN":
+            current.append(character)
+        elif current:
+            words.append("".join(current)[:MAX_WORD_LENGTH])
+            current = []
+    return list(dict.fromkeys(words))[:limit]
+
+
+def ranked_ids(words, tag_ids=()):
+    """Ids of live briefings that have all these words and carry all these tags, best first."""
+    if not words:
+        return []
+    if connection.vendor == "postgresql":
+        return _postgres_ranked(words, tag_ids)
+    return _sqlite_ranked(words, tag_ids)
+
+
+def snippets(words, briefing_ids):
+    """For each of these briefings whose body has the words, a passage around them with
+    the words marked (<mark>), as safe HTML."""
+    if not words or not briefing_ids:
+        return {}
+    if connection.vendor == "postgresql":
+        found = _postgres_snippets(words, briefing_ids)
+    else:
+        found = _sqlite_snippets(words, briefing_ids)
+    return {pk: _marked(passage) for pk, passage in found if MARK_START in passage}
+
+
+def _marked(passage):
+    html = escape(passage).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+    return Markup(html)
+
+
+# SQLite: FTS5, ranked by bm25 with a weight per column.
+
+
+def _fts_query(words):
+    """Each word as an FTS5 string: the engine reads its content as text alone."""
+    return " ".join('"' + word.replace('"', '""') + '"' for word in words)
+
+
+def _sqlite_ranked(words, tag_ids):
+    weights = ", ".join(str(weight) for weight in WEIGHTS.values())
+    carries = "".join(
+        f" AND rowid IN (SELECT content_object_id FROM {TAG_LINK_TABLE}"
+        " WHERE tag_id = %s AND is_live)"
+        for _ in tag_ids
+    )
+    # FTS5 reads its matches in rowid (briefing id) order and honours a rowid range,
+    # so the candidates cost a walk of MAX_CANDIDATES entries, and bm25 is worked out
+    # for them alone.
+    sql = f"""
+        SELECT rowid FROM {FTS_TABLE}
+        WHERE {FTS_TABLE} MATCH %s {carries} AND rowid >= (
+            SELECT min(rowid) FROM (
+                SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s {carries}
+                ORDER BY rowid DESC LIMIT {MAX_CANDIDATES}
+            )
+        )
+        ORDER BY bm25({FTS_TABLE}, {weights}), rowid DESC
+        LIMIT {MAX_RESULTS}
+    """
+    match = _fts_query(words)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [match, *tag_ids, match, *tag_ids])
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+def _sqlite_snippets(words, briefing_ids):
+    column = list(WEIGHTS).index("body")
+    placeholders = ", ".join(["%s"] * len(briefing_ids))
+    sql = f"""
+        SELECT rowid, snippet({FTS_TABLE}, {column}, %s, %s, '…', {SNIPPET_WORDS})
+        FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s AND rowid IN ({placeholders})
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [MARK_START, MARK_END, _fts_query(words), *briefing_ids])
+        return cursor.fetchall()
+
+
+# PostgreSQL: a stored tsvector, ranked by ts_rank with a weight per label.
+
+
+def _postgres_query(words):
+    return SearchQuery(" ".join(words), search_type="plain", config=POSTGRES_CONFIG)
+
+
+def _postgres_ranked(words, tag_ids):
+    from .models import SearchEntry, TaggedBriefing
+
+    query = _postgres_query(words)
+    matches = SearchEntry.objects.filter(vector=query)
+    for tag_id in tag_ids:
+        carriers = TaggedBriefing.objects.filter(tag=tag_id, is_live=True)
+        matches = matches.filter(briefing__in=carriers.values("content_object"))
+    newest = matches.order_by("-pk").values("pk")[:MAX_CANDIDATES]
+    ranked = SearchEntry.objects.filter(pk__in=newest).annotate(
+        score=SearchRank(F("vector"), query, weights=POSTGRES_RANK_WEIGHTS)
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        # The planner takes testing a stored vector for cheap, but each test reads it
+        # from TOAST: walking the id index and testing row after row took 150 ms for
+        # two words that 1 briefing in 20 has. The GIN index's bitmap costs at most
+        # about 50 ms, for a word in every briefing, so it is the plan for every query.
+        cursor.execute("SET LOCAL enable_indexscan = off; SET LOCAL enable_seqscan = off")
+        found = list(ranked.order_by("-score", "-pk").values_list("pk", flat=True)[:MAX_RESULTS])
+        # Within an outer transaction SET LOCAL would outlast this block.
+        cursor.execute("SET LOCAL enable_indexscan = DEFAULT; SET LOCAL enable_seqscan = DEFAULT")
+    return found
+
+
+def _postgres_snippets(words, briefing_ids):
+    from .models import SearchEntry
+
+    headline = SearchHeadline(
+        "body",
+        _postgres_query(words),
+        config=POSTGRES_CONFIG,
+        start_sel=MARK_START,
+        stop_sel=MARK_END,
+        max_words=SNIPPET_WORDS,
+        min_words=SNIPPET_WORDS // 2,
+        max_fragments=2,
+        fragment_delimiter=" … ",
+    )
+    entries = SearchEntry.objects.filter(pk__in=briefing_ids).annotate(passage=headline)
+    return entries.values_list("pk", "passage")
+
+
+# Keeping the entries in step.
+
+
+def index_after_commit(briefing_ids):
+    """Bring these briefings' entries up to date once the current transaction commits."""
+    ids = set(briefing_ids)
+    if ids:
+        transaction.on_commit(lambda: index_briefings(ids))
+
+
+def index_briefings(briefing_ids, apps=global_apps):
+    """Write the entries of those of these briefings that are live, and remove the others'.
+
+    `apps` gives the models, so that a migration can fill the index with its own.
+    """
+    ids = list(briefing_ids)
+    for start in range(0, len(ids), INDEX_BATCH_SIZE):
+        with transaction.atomic():
+            _index_batch(ids[start : start + INDEX_BATCH_SIZE], apps)
+
+
+def _index_batch(ids, apps):
+    Briefing = apps.get_model("briefings", "Briefing")
+    TaggedBriefing = apps.get_model("briefings", "TaggedBriefing")
+    SearchEntry = apps.get_model("briefings", "SearchEntry")
+    SearchEntry.objects.filter(briefing__in=ids).delete()
+    live = Briefing.objects.filter(pk__in=ids, is_live=True)
+    rows = list(live.values_list("pk", "title", "standfirst", "body_html"))
+    names = {}
+    links = TaggedBriefing.objects.filter(content_object__in=[row[0] for row in rows])
+    for briefing_id, name in links.values_list("content_object", "tag__name"):
+        names.setdefault(briefing_id, []).append(name)
+    SearchEntry.objects.bulk_create(
+        SearchEntry(
+            briefing_id=pk,
+            title=_searchable(title),
+            tags=_searchable(", ".join(sorted(names.get(pk, [])))),
+            standfirst=_searchable(standfirst),
+            body=_searchable(text.plain_text(body_html)),
+        )
+        for pk, title, standfirst, body_html in rows
+    )
+    if connection.vendor == "postgresql" and rows:
+        vector = functools.reduce(
+            operator.add,
+            (
+                SearchVector(field, weight=label, config=POSTGRES_CONFIG)
+                for field, label in POSTGRES_LABELS.items()
+            ),
+        )
+        SearchEntry.objects.filter(pk__in=[row[0] for row in rows]).update(vector=vector)
+
+
+def _searchable(value):
+    return value.replace(MARK_START, "").replace(MARK_END, "")
