@@ -84,11 +84,12 @@ class PublicPageCacheMiddleware:
         if response is not None:
             return response
         response = self.get_response(request)
-        if is_storable(response):
+        stored_key = key_with_found(request)
+        if stored_key and is_storable(response):
             # Browsers revalidate every time (ETag, 304), so none keeps a stale copy.
             response["Cache-Control"] = "max-age=0, must-revalidate"
             set_response_etag(response)
-            caches["pages"].set(key, response, settings.PAGE_CACHE_SECONDS)
+            caches["pages"].set(stored_key, response, settings.PAGE_CACHE_SECONDS)
         return response
 
 
@@ -151,13 +152,54 @@ def cache_key(request, remembered_only=False):
         query = policy.query_key(request.GET)
     except ValueError:
         return None  # the view answers malformed parameters with a 404
-    things = sorted({page_versions.SITE, *policy.depends_on(**url_arguments)})
+    address = (request.method, request.scheme, request.path_info, query)
+    found = found_while_rendering.get(address, ())
+    things = sorted({page_versions.SITE, *policy.depends_on(**url_arguments), *found})
     versions = page_versions.shared_versions.versions(things, remembered_only)
     if versions is None:
         return None
+    request.page_key_parts = (address, dict(zip(things, versions, strict=True)))
+    return _hashed(*request.page_key_parts)
+
+
+def _hashed(address, versions):
     # The scheme too: plain HTTP may be redirected, and HSTS is sent over HTTPS only.
-    page = "\n".join([request.method, request.scheme, request.path_info, query, *things, *versions])
+    page = "\n".join([*address, *versions, *versions.values()])
     return "page:" + hashlib.sha256(page.encode()).hexdigest()
+
+
+# What pages found they depend on while rendering, by (method, scheme, path, query);
+# bounded, like everything a URL can put in a worker's memory.
+found_while_rendering = {}
+
+
+def depends_also_on(request, things):
+    """Add to this page's dependencies some that only rendering finds (a briefing's
+    related list follows the tags it came from).
+
+    Their versions are read now, before the data they cover, so a change committed
+    meanwhile leaves the page stored under a version that is already old.
+    """
+    parts = getattr(request, "page_key_parts", None)
+    if parts is None:
+        return
+    things = sorted(things)
+    versions = page_versions.shared_versions.versions(things)
+    if versions is None:
+        request.page_key_parts = None
+        return
+    address, known = parts
+    if len(found_while_rendering) >= page_versions.REMEMBERED_AT_MOST:
+        found_while_rendering.clear()
+    found_while_rendering[address] = things
+    request.page_key_parts = (address, dict(zip(things, versions, strict=True)) | known)
+
+
+def key_with_found(request):
+    """The key to store the page under: the one its request was looked up by, with
+    the dependencies found while rendering it."""
+    parts = getattr(request, "page_key_parts", None)
+    return None if parts is None else _hashed(parts[0], dict(sorted(parts[1].items())))
 
 
 def cached_page(request, key):

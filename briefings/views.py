@@ -7,18 +7,27 @@ from django.core.paginator import InvalidPage, Paginator
 from django.db import DEFAULT_DB_ALIAS
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
 from . import text
-from .cards import listed_cards, listed_rows, most_used_topics, tag_links
+from .cards import TagLink, listed_cards, listed_rows, most_used_topics
 from .compiled import compiled_once
 from .context_processors import public_address
-from .models import Briefing, Correction, FormerAddress, FormerTagSlug, TaggedBriefing
-from .page_cache import page_number_key, public_page
+from .models import (
+    Briefing,
+    Correction,
+    FormerAddress,
+    FormerTagSlug,
+    TaggedBriefing,
+    tag_filter_url,
+)
+from .page_cache import depends_also_on, page_number_key, public_page
 from .page_versions import CORRECTIONS, LATEST_LIST, TAG_COUNTS, briefing_page, tag_page
 from .pagination import cursor_query_key, newest_first
+from .related import related_cards, source_tags
 from .tag_filters import (
     MAX_FILTER_TAGS,
     MORE_NARROWING_SHOWN,
@@ -59,11 +68,16 @@ def briefing_detail(request, slug):
             briefing = public_briefing(slug)
     except Http404:
         return former_address(request, slug)
-    tags = tag_links([briefing.pk]).get(briefing.pk, [])
+    tag_rows = _tags_of_briefing(briefing.pk)
+    tags = sorted((TagLink(name, tag_filter_url((slug,))) for _, name, slug, _ in tag_rows),
+                  key=lambda tag: tag.name.casefold())  # fmt: skip
+    related_by = source_tags([(pk, slug, count) for pk, _, slug, count in tag_rows])
+    depends_also_on(request, {tag_page(tag.slug) for tag in related_by})
     context = {
         "briefing": briefing,
         "tags": tags,
         "article_data": news_article(briefing, tags, public_address(request)),
+        "related": related_cards(briefing.pk, related_by),
         "corrections": [Correction(made_at=made_at, text=text)
                         for made_at, text in _corrections_to(briefing.pk)],
     }  # fmt: skip
@@ -100,6 +114,12 @@ def news_article(briefing, tags, address):
 
 
 @compiled_once
+def _tags_of_briefing(briefing_id):
+    links = TaggedBriefing.objects.filter(content_object=briefing_id)
+    return links.values_list("tag", "tag__name", "tag__slug", "tag__published_count")
+
+
+@compiled_once
 def _corrections_to(briefing_id):
     return Correction.objects.filter(briefing=briefing_id).values_list("made_at", "text")
 
@@ -123,6 +143,11 @@ def author(request, author_id):
     context = {"name": writer.get_full_name(), "page": page,
                "cards": listed_cards(list(page.object_list))}  # fmt: skip
     return render(request, "briefings/author.html", context)
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico where a page names no icon (the admin's pages)."""
+    return redirect(static("briefings/favicon.svg"), permanent=True)
 
 
 def numbered_page(request, items, per_page):
@@ -206,6 +231,9 @@ def tag_filter(request, slugs):
         if len(narrowing) > NARROWING_SHOWN
         else None,
         "page": newest_first(request, tag_ids=rarest_first(selected)),
+        "timeline_url": reverse("briefings:timeline", kwargs={"slugs": wanted})
+        if len(wanted) == 1
+        else None,
         "feeds": {
             kind: reverse(f"briefings:tag_feed_{kind}", kwargs={"slugs": wanted})
             for kind in ("rss", "atom", "json")

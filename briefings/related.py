@@ -1,0 +1,70 @@
+"""Related briefings: those that share the most, and the rarest, topics with a briefing.
+
+Each shared tag weighs 1 / log(2 + the number of public briefings carrying it), so
+sharing a narrow topic ("Kailash Mansarovar Yatra") counts for more than sharing a broad
+one ("India"); among equals the newer briefing comes first. Candidates are the newest
+live briefings carrying the briefing's rarest tags, at most MAX_CANDIDATE_LINKS tag
+links, so a briefing tagged with the biggest topics costs what any other does: three
+queries in all. The list changes only when one of those tags' lists does, so a cached
+briefing page depends on those tags' pages (page_cache.depends_also_on).
+"""
+
+import math
+from collections import defaultdict
+from typing import NamedTuple
+
+from django.utils import timezone
+
+from .cards import listed_cards, listed_rows
+from .compiled import compiled_once
+from .models import Briefing, TaggedBriefing
+
+RELATED_SHOWN = 4
+MAX_CANDIDATE_LINKS = 1000
+
+
+class SourceTag(NamedTuple):
+    id: int
+    slug: str
+    weight: float
+
+
+def source_tags(tags):
+    """Of a briefing's tags, rows of (id, slug, public count), those related briefings
+    are looked for under: the rarest, whose live links add up to at most
+    MAX_CANDIDATE_LINKS (the rarest one at least)."""
+    chosen, total = [], 0
+    for tag_id, slug, count in sorted(tags, key=lambda row: row[2]):
+        total += count
+        if chosen and total > MAX_CANDIDATE_LINKS:
+            break
+        chosen.append(SourceTag(tag_id, slug, 1 / math.log(2 + count)))
+    return chosen
+
+
+def related_cards(briefing_id, tags):
+    """The cards of up to RELATED_SHOWN public briefings that share these tags with this
+    one, best first."""
+    if not tags:
+        return []
+    weight = {tag.id: tag.weight for tag in tags}
+    scores, newest = defaultdict(float), {}
+    for other, tag_id, published_at in _candidates(briefing_id, list(weight)):
+        scores[other] += weight[tag_id]
+        newest.setdefault(other, published_at)
+    best = sorted(scores, key=lambda other: (-scores[other], -newest[other].timestamp(), -other))
+    chosen = best[:RELATED_SHOWN]
+    rows = {row[0]: row for row in _public_rows(timezone.now(), chosen)}
+    return listed_cards([rows[pk] for pk in chosen if pk in rows])
+
+
+@compiled_once
+def _candidates(briefing_id, tag_ids):
+    links = TaggedBriefing.objects.filter(tag__in=tag_ids, is_live=True)
+    newest = links.exclude(content_object=briefing_id).order_by("-published_at")
+    return newest.values_list("content_object", "tag", "published_at")[:MAX_CANDIDATE_LINKS]
+
+
+@compiled_once
+def _public_rows(now, briefing_ids):
+    return listed_rows(Briefing.objects.published(at=now).filter(pk__in=briefing_ids))
