@@ -21,6 +21,8 @@ ACCEPTED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 RENDITIONS = {
     "thumb": {"widths": (360, 720), "aspect": (3, 2)},
     "page": {"widths": (800, 1200, 1600), "aspect": None},
+    # 1200 × 630, the size link previews (OpenGraph, Twitter cards) show best.
+    "preview": {"widths": (1200,), "aspect": (40, 21)},
 }
 RENDITION_DIR = "briefings/renditions"
 

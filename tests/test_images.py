@@ -49,9 +49,11 @@ def test_renditions_are_made_once_with_their_sizes(make_briefing):
     )
     thumbs = briefing.renditions["thumb"]
     pages = briefing.renditions["page"]
+    previews = briefing.renditions["preview"]
     assert [(t["width"], t["height"]) for t in thumbs] == [(360, 240), (720, 480)]
     assert [(p["width"], p["height"]) for p in pages] == [(800, 400), (1200, 600), (1600, 800)]
-    for size in thumbs + pages:
+    assert [(p["width"], p["height"]) for p in previews] == [(1200, 630)]  # for link previews
+    for size in thumbs + pages + previews:
         with default_storage.open(size["name"]) as stored, Image.open(stored) as image:
             assert image.format == "WEBP"
             assert image.size == (size["width"], size["height"])

@@ -19,7 +19,8 @@ def metadata(client, url, public_address):
 def briefing(make_briefing, member):
     return make_briefing(
         title="Talks resume", standfirst="Both sides met.", tags=["SCO", "India"],
-        author=member("Writer", "meera"), lead_image=image_upload(), lead_image_alt="A map",
+        author=member("Writer", "meera"), lead_image=image_upload(size=(1600, 1000)),
+        lead_image_alt="A map",
         revised_at=timezone.now(),
     )  # fmt: skip
 
@@ -44,7 +45,10 @@ def test_a_briefing_page_previews_with_its_title_text_and_image(client, briefing
     (preview,) = found["opengraph"]
     assert preview["@type"] == "article" and preview["og:title"] == "Talks resume"
     assert preview["og:description"] == "Both sides met."
-    assert preview["og:image"].startswith(f"{public_address}/media/")
+    preview_image = briefing.renditions["preview"][0]
+    assert preview["og:image"] == f"{public_address}/media/{preview_image['name']}"
+    assert (preview["og:image:width"], preview["og:image:height"]) == ("1200", "630")
+    assert preview["og:image:alt"] == "A map"
 
 
 @pytest.mark.parametrize("url", ["/", "/tags/", "/tags/sco/", "/corrections/"])
@@ -65,3 +69,4 @@ def test_the_icon_and_manifest_are_served(client, db):
         response = client.get(f"/static/briefings/{name}")
         assert response.status_code == 200, name
     assert b'"start_url": "/"' in b"".join(client.get("/static/briefings/site.webmanifest"))
+    assert client.get("/favicon.ico")["Location"] == "/static/briefings/favicon.svg"

@@ -60,7 +60,7 @@ def test_editor_writes_publishes_and_readers_filter_by_tag(
     assert page.get_by_text("By Asha Menon").is_visible()
     assert page.locator(".lead-image img").get_attribute("alt") == "Two delegations at a table"
 
-    page.get_by_role("list", name="Topics").get_by_role("link", name="SCO").click()
+    page.get_by_role("list", name="Topics", exact=True).get_by_role("link", name="SCO").click()
     page.get_by_role("heading", level=1, name="SCO").wait_for()
     cards = page.locator(".card-title")
     assert cards.all_inner_texts() == ["Misri meets Wang Yi", "Earlier SCO note"]
