@@ -410,11 +410,12 @@ class Briefing(models.Model):
         indexes = [
             # Serves published() and its newest-first, keyset-paginated order.
             models.Index(fields=["status", "-published_at", "-id"], name="briefing_published_idx"),
-            # Finds briefings whose scheduled time has come but that are not live yet.
+            # Finds briefings whose scheduled time has come but that are not live yet:
+            # the dated ones among those not live (only published briefings keep a date).
+            # A condition on the status would keep SQLite from using the index, as the
+            # status comes to it as a query parameter.
             models.Index(
-                fields=["published_at"],
-                condition=Q(is_live=False, status=Status.PUBLISHED),
-                name="briefing_due_idx",
+                fields=["published_at"], condition=Q(is_live=False), name="briefing_due_idx"
             ),
         ]
         permissions = [("publish_briefing", "Can publish, schedule and unpublish briefings")]

@@ -15,6 +15,7 @@ same change only one of them adjusts the counts.
 """
 
 from django.db import transaction
+from django.utils import timezone
 from django.db.models import OuterRef, Subquery
 
 from . import page_versions, search
@@ -72,7 +73,10 @@ def correction_changed(briefing):
 
 def release_due_briefings():
     """Bring briefings whose scheduled time has come into the counts and lists."""
-    due = Briefing.objects.filter(is_live=False).published().values_list("pk", "slug")
+    # Dated but not live: published() decides in _follow_publication, by a conditional
+    # UPDATE; filtering by it here would keep SQLite from the index of such briefings.
+    dated = Briefing.objects.filter(is_live=False, published_at__lte=timezone.now())
+    due = dated.values_list("pk", "slug")
     for pk, slug in due:
         with transaction.atomic():
             if _follow_publication(pk) == "live":

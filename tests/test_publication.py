@@ -2,7 +2,10 @@
 
 from datetime import timedelta
 
+import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -104,3 +107,16 @@ def test_bulk_actions_work_on_a_searched_list(admin_client, make_briefing):
     response = admin_client.post(f"{changelist}?q=sco", data)
     assert response.status_code == 302
     assert published_counts() == {"SCO": 1, "India": 1}
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL plans by table size")
+def test_the_look_for_due_briefings_reads_their_index(make_briefing):
+    """It runs once a second in every worker: it must not scan the published briefings."""
+    make_briefing(published_at=timezone.now() + timedelta(hours=1))
+    with CaptureQueriesContext(connection) as queries:
+        release_due_briefings()
+    (looked,) = queries.captured_queries
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {looked['sql']}")
+        plan = " ".join(str(row) for row in cursor.fetchall())
+    assert "USING INDEX briefing_due_idx" in plan
