@@ -15,8 +15,8 @@ same change only one of them adjusts the counts.
 """
 
 from django.db import transaction
-from django.utils import timezone
 from django.db.models import OuterRef, Subquery
+from django.utils import timezone
 
 from . import page_versions, search
 from .models import Briefing, FormerAddress, Tag, TaggedBriefing, TagPair

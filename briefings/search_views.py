@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from . import search
+from . import search, text
 from .cards import listed_cards, listed_rows, most_used_topics
 from .models import Briefing, Tag
 from .tag_filters import MAX_FILTER_TAGS, named, rarest_first, tags_named
@@ -77,6 +77,8 @@ def selected_topics(slugs):
     slugs = sorted(set(slugs))
     if len(slugs) > MAX_FILTER_TAGS:
         raise Http404(f"A search can be narrowed to at most {MAX_FILTER_TAGS} topics.")
+    if not all(text.is_unicode_slug(slug) for slug in slugs):
+        raise Http404("No such topic.")
     tags = [tag for tag in tags_named(slugs) if tag.published_count] if slugs else []
     if len(tags) != len(slugs):
         raise Http404("No such topic.")
