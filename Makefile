@@ -9,7 +9,7 @@ NODE_STAMP := node_modules/.installed
 # Local development: debug pages, local secret key, SQLite unless DATABASE_URL is set.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test setup lint bench superuser node-tools clean
+.PHONY: run test setup lint bench lighthouse screenshots superuser node-tools clean
 
 run: setup
 	$(BIN)/python manage.py create_superuser_from_env
@@ -40,6 +40,14 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Lighthouse scores and page weights of every public page type (needs chromium and npm).
+lighthouse: $(STAMP) node-tools
+	$(BIN)/python bench/lighthouse.py
+
+# The README's pictures, from the demo content (needs chromium).
+screenshots: $(STAMP)
+	$(BIN)/python docs/screenshots.py
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
