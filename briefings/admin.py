@@ -108,7 +108,7 @@ class BriefingAdmin(admin.ModelAdmin):
             "Publishing",
             {
                 "fields": [
-                    "status", "published_at", "substantive_update", "author",
+                    "status", "published_at", "substantive_update", "is_lead", "author",
                     "created_at", "updated_at", "revised_at",
                 ]
             },
@@ -288,6 +288,8 @@ class BriefingAdmin(admin.ModelAdmin):
             left_out |= {"opened_version", "substantive_update"}  # nothing can be saved
         if obj is None or not obj.is_public:
             left_out.add("substantive_update")  # an update is news only once it is out
+        if not roles.can_publish(request.user):
+            left_out.add("is_lead")  # what leads the site is an editor's choice
         if obj is None or not (obj.review_note or roles.can_publish(request.user)):
             left_out.add("review_note")  # no note to read, none to write
         fieldsets = []

@@ -22,7 +22,7 @@ from django.utils.dates import MONTHS
 from django.utils.timezone import get_current_timezone
 from markupsafe import Markup
 
-from . import images
+from . import images, text
 from .compiled import compiled_once
 from .models import Briefing, Tag, TaggedBriefing, briefing_url, tag_filter_url
 
@@ -127,7 +127,7 @@ def tag_links(briefing_ids):
     for briefing_id, name, slug in _tags_of(list(briefing_ids)):
         tags.setdefault(briefing_id, []).append(TagLink(name, tag_filter_url((slug,))))
     for links_of_one in tags.values():
-        links_of_one.sort(key=lambda tag: tag.name.casefold())
+        links_of_one.sort(key=lambda tag: text.sort_key(tag.name))
     return tags
 
 

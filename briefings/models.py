@@ -34,7 +34,7 @@ class TagQuerySet(models.QuerySet):
 
     def by_use(self):
         """Most used first; the admin lists unused tags too."""
-        return self.order_by("-published_count", "name_key")
+        return self.order_by("-published_count", "sort_key")
 
     def most_used(self):
         return self.in_use().by_use()
@@ -86,6 +86,8 @@ class Tag(TagBase):
     # The database's LOWER() folds only ASCII on SQLite, so uniqueness ignoring case
     # rests on a folded copy of the name made in Python.
     name_key = models.CharField(max_length=100, unique=True, editable=False)
+    # The order readers expect: ignoring case and accents (text.sort_key).
+    sort_key = models.CharField(max_length=202, editable=False, default="")
     initial = models.CharField(max_length=1, editable=False, default=OTHER_INITIAL)
     published_count = models.PositiveIntegerField(
         "published briefings",
@@ -103,10 +105,10 @@ class Tag(TagBase):
     objects = TagQuerySet.as_manager()
 
     class Meta:
-        ordering = ["name_key"]
+        ordering = ["sort_key"]
         indexes = [
-            models.Index(fields=["-published_count", "name_key"], name="tag_most_used_idx"),
-            models.Index(fields=["initial", "name_key"], name="tag_initial_idx"),
+            models.Index(fields=["-published_count", "sort_key"], name="tag_most_used_idx"),
+            models.Index(fields=["initial", "sort_key"], name="tag_initial_idx"),
         ]
 
     def save(self, *args, **kwargs):
@@ -115,6 +117,7 @@ class Tag(TagBase):
 
     def fill_derived_fields(self):
         self.name_key = text.name_key(self.name)
+        self.sort_key = text.sort_key(self.name)
         self.initial = text.index_initial(self.name_key) or OTHER_INITIAL
         if self.slug:
             self.slug = text.fold(self.slug)
@@ -230,11 +233,12 @@ class TagPairQuerySet(models.QuerySet):
         self.filter(chosen).update(count=F("count") + delta)
 
     def shared_with(self, tag, limit):
-        """Up to `limit` other tags most often found with this one: (name, slug, key, count)."""
+        """Up to `limit` other tags most often found with this one: (name, slug, sort key,
+        count)."""
         return (
             self.filter(tag=tag, count__gt=0)
-            .order_by("-count", "other__name_key")
-            .values_list("other__name", "other__slug", "other__name_key", "count")[:limit]
+            .order_by("-count", "other__sort_key")
+            .values_list("other__name", "other__slug", "other__sort_key", "count")[:limit]
         )
 
     def recount(self):
@@ -384,6 +388,12 @@ class Briefing(models.Model):
         help_text="Leave empty to use the moment it is published; a future time schedules it. "
         "Only published briefings have one.",
     )
+    is_lead = models.BooleanField(
+        "lead story",
+        default=False,
+        help_text="Lead the home page with this briefing while it is the newest published "
+        "lead story; without one, the newest briefing leads.",
+    )
     review_note = models.TextField(
         "note to the writer",
         blank=True,
@@ -410,6 +420,10 @@ class Briefing(models.Model):
         indexes = [
             # Serves published() and its newest-first, keyset-paginated order.
             models.Index(fields=["status", "-published_at", "-id"], name="briefing_published_idx"),
+            # The lead stories, newest first: few, so the home page finds its lead at once.
+            models.Index(
+                fields=["-published_at"], condition=Q(is_lead=True), name="briefing_lead_idx"
+            ),
             # Finds briefings whose scheduled time has come but that are not live yet:
             # the dated ones among those not live (only published briefings keep a date).
             # A condition on the status would keep SQLite from using the index, as the

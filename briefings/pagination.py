@@ -6,7 +6,7 @@ an index on (published_at, id), of the briefings or of one tag's links, with no 
 and no COUNT(*).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Q
 from django.http import Http404
@@ -32,6 +32,7 @@ class Page:
     briefings: list  # their cards, as HTML
     newer: Cursor | None
     older: Cursor | None
+    ids: list = field(default_factory=list)  # the briefings', in the same order
 
 
 def read_cursor(query):
@@ -76,7 +77,10 @@ def newest_first(request, tag_ids=()):
         return _page(_newest(now, tag_ids), has_newer=False)
     shown = found[PAGE_SIZE - 1 :: -1]
     return Page(
-        listed_cards(shown), newer=_cursor("after", shown[0]), older=_cursor("before", shown[-1])
+        listed_cards(shown),
+        newer=_cursor("after", shown[0]),
+        older=_cursor("before", shown[-1]),
+        ids=[row[0] for row in shown],
     )
 
 
@@ -138,6 +142,7 @@ def _page(found, has_newer):
         listed_cards(shown),
         newer=_cursor("after", shown[0]) if has_newer and shown else None,
         older=_cursor("before", shown[-1]) if len(found) > PAGE_SIZE else None,
+        ids=[row[0] for row in shown],
     )
 
 

@@ -1,36 +1,60 @@
-"""Lead images the project draws itself, for demo and benchmark content."""
+"""Lead images the project draws itself, for demo and benchmark content: landscapes of
+sky, sun and mountain ridges fading into haze, different for every seed, with no text."""
 
 import hashlib
 import io
-import textwrap
+import random
 
 from django.core.files.base import ContentFile
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFilter
 
 WIDTH, HEIGHT = 1600, 1000
+RIDGES = 4
+# Sky (top, horizon) and land colours of a few times of day, chosen by the seed.
+PALETTES = [
+    ((38, 78, 140), (247, 190, 120), (44, 62, 80)),  # evening
+    ((88, 150, 210), (214, 232, 245), (46, 92, 70)),  # clear day
+    ((30, 34, 70), (220, 120, 110), (40, 36, 60)),  # dusk
+    ((120, 160, 190), (236, 226, 205), (90, 96, 84)),  # haze
+]
 
 
-def generated_image(label, seed):
-    """A PNG with a colour gradient, a few light bands and a label, varied by seed."""
-    digest = hashlib.sha256(seed.encode()).digest()
-    top, bottom = digest[0:3], digest[3:6]
+def generated_image(seed):
+    """A PNG landscape, the same for the same seed."""
+    rng = random.Random(hashlib.sha256(seed.encode()).digest())
+    sky_top, horizon, land = rng.choice(PALETTES)
     image = Image.new("RGB", (WIDTH, HEIGHT))
     draw = ImageDraw.Draw(image)
     for y in range(HEIGHT):
-        mix = y / HEIGHT
-        colour = tuple(
-            40 + int(a * (1 - mix) + b * mix) // 2 for a, b in zip(top, bottom, strict=True)
-        )
-        draw.line([(0, y), (WIDTH, y)], fill=colour)
-    for band in range(3):
-        rise = 120 + digest[6 + band] * 2
-        draw.polygon(
-            [(0, rise + 200), (WIDTH, rise), (WIDTH, rise + 40), (0, rise + 240)],
-            fill=(255, 255, 255),
-        )
-    font = ImageFont.load_default(size=90)
-    lines = textwrap.wrap(label, width=28)[:3]
-    draw.multiline_text((80, HEIGHT - 120 * len(lines) - 60), "\n".join(lines), font=font)
+        draw.line([(0, y), (WIDTH, y)], fill=mix(sky_top, horizon, min(1, y / (HEIGHT * 0.7))))
+    sun_x, sun_y, radius = rng.randint(200, WIDTH - 200), rng.randint(220, 480), rng.randint(50, 90)
+    draw.ellipse([sun_x - radius, sun_y - radius, sun_x + radius, sun_y + radius],
+                 fill=mix(horizon, (255, 250, 235), 0.7))  # fmt: skip
+    for layer in range(RIDGES):
+        depth = (layer + 1) / RIDGES  # nearer ridges are lower, darker and rougher
+        base = HEIGHT * (0.45 + 0.13 * layer)
+        points = ridge(rng, base, roughness=60 + 90 * depth)
+        draw.polygon([(0, HEIGHT), *points, (WIDTH, HEIGHT)], fill=mix(horizon, land, depth))
+    image = image.filter(ImageFilter.SMOOTH)
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
+    image.save(buffer, format="PNG", optimize=True)
     return ContentFile(buffer.getvalue(), name=f"{seed}.png")
+
+
+def ridge(rng, base, roughness, steps=7):
+    """A mountain line across the image by midpoint displacement: [(x, y), ...]."""
+    heights = [base + rng.uniform(-roughness, roughness) for _ in range(2)]
+    spread = roughness
+    for _ in range(steps):
+        spread /= 1.8
+        finer = []
+        for left, right in zip(heights, heights[1:], strict=False):
+            finer += [left, (left + right) / 2 + rng.uniform(-spread, spread)]
+        heights = finer + [heights[-1]]
+    step = WIDTH / (len(heights) - 1)
+    return [(round(n * step), round(y)) for n, y in enumerate(heights)]
+
+
+def mix(a, b, share):
+    """The colour `share` of the way from a to b."""
+    return tuple(round(x + (y - x) * share) for x, y in zip(a, b, strict=True))

@@ -82,7 +82,7 @@ def selected_topics(slugs):
     tags = [tag for tag in tags_named(slugs) if tag.published_count] if slugs else []
     if len(tags) != len(slugs):
         raise Http404("No such topic.")
-    return sorted(tags, key=lambda tag: tag.name_key)
+    return sorted(tags, key=lambda tag: tag.sort_key)
 
 
 def results(words, briefing_ids):

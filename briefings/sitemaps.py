@@ -38,7 +38,7 @@ class TagSitemap(Sitemap):
     limit = 50_000
 
     def items(self):
-        return Tag.objects.in_use().only("slug").order_by("name_key")
+        return Tag.objects.in_use().only("slug").order_by("sort_key")
 
 
 SECTIONS = {"briefings": BriefingSitemap, "topics": TagSitemap}

@@ -27,7 +27,7 @@ class TagAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "published_count"]
     list_filter = [UnusedTagFilter]
     search_fields = ["name"]
-    ordering = ["name_key"]
+    ordering = ["sort_key"]
     actions = ["merge_tags"]
     show_full_result_count = False
 

@@ -44,7 +44,7 @@ def tags_named(slugs):
     return [Tag(**dict(zip(TAG_FIELDS, row, strict=True))) for row in _tags_named(slugs)]
 
 
-TAG_FIELDS = ("id", "name", "slug", "name_key", "published_count", "description_html")
+TAG_FIELDS = ("id", "name", "slug", "sort_key", "published_count", "description_html")
 
 
 # By slug alone, then in use: the planner need not know how counts are spread.
@@ -93,7 +93,7 @@ def _shared_with(tag_id, limit):
 
 
 def named(counts):
-    """Rows of (name, slug, name key, count) from (tag id, count), most first, then by name."""
+    """Rows of (name, slug, sort key, count) from (tag id, count), most first, then by name."""
     names = {pk: (name, slug, key) for pk, name, slug, key in _names_of([pk for pk, _ in counts])}
     rows = [(*names[pk], count) for pk, count in counts]
     return sorted(rows, key=lambda row: (-row[3], row[2]))
@@ -101,7 +101,7 @@ def named(counts):
 
 @compiled_once
 def _names_of(tag_ids):
-    return Tag.objects.filter(pk__in=tag_ids).values_list("pk", "name", "slug", "name_key")
+    return Tag.objects.filter(pk__in=tag_ids).values_list("pk", "name", "slug", "sort_key")
 
 
 @compiled_once

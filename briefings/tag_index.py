@@ -38,11 +38,11 @@ def tags_in_section(section, after):
     """
     tags = Tag.objects.in_use().filter(initial=OTHER_INITIAL if section == "other" else section)
     if after:
-        anchor = tags.filter(slug=after).values_list("name_key", flat=True).first()
+        anchor = tags.filter(slug=after).values_list("sort_key", flat=True).first()
         if anchor is None:
             raise Http404("No such topic in this section.")
-        tags = tags.filter(name_key__gt=anchor)
-    found = list(tags.order_by("name_key")[: SECTION_PAGE_SIZE + 1])
+        tags = tags.filter(sort_key__gt=anchor)
+    found = list(tags.order_by("sort_key")[: SECTION_PAGE_SIZE + 1])
     shown = found[:SECTION_PAGE_SIZE]
     return {
         "tags": shown,

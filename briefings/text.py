@@ -13,6 +13,9 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 WORDS_PER_MINUTE = 200
+# The combining diacritical marks of Latin, Greek and Cyrillic; the marks of Indic
+# scripts (vowel signs) are letters to a reader, and stay.
+COMBINING_ACCENTS = ("\u0300", "\u036f")
 MAX_TAGS_TYPED = 100_000  # characters of a typed tag list
 
 
@@ -30,9 +33,10 @@ def heading_id(title):
 
 # markdown-it-py parses in linear time; python-markdown took tens of seconds on
 # 20 KB of "[" and similar input, which an editor's paste could hold up a worker with.
+# Its typographer makes "quotes" curly, -- an en dash and --- an em dash.
 MARKDOWN = (
-    MarkdownIt("commonmark")
-    .enable("table")
+    MarkdownIt("commonmark", {"typographer": True})
+    .enable(["table", "replacements", "smartquotes"])
     .use(footnote_plugin)
     .use(deflist_plugin)
     .use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_id)
@@ -104,6 +108,19 @@ def fold(text):
 def name_key(name):
     """A tag name folded for comparison: "École", "école" and "ÉCOLE" are one name."""
     return fold(name).strip()
+
+
+def sort_key(name):
+    """How names are ordered for readers: ignoring case and accents, so "École" comes
+    beside "Ecole" and before "F". The folded name follows, to order names that differ
+    only in accents the same way every time."""
+    key = name_key(name)
+    plain = "".join(
+        ch
+        for ch in unicodedata.normalize("NFKD", key)
+        if not COMBINING_ACCENTS[0] <= ch <= COMBINING_ACCENTS[1]
+    )
+    return f"{plain}\x01{key}"
 
 
 def index_initial(key):

@@ -2,18 +2,21 @@
 
 from typing import NamedTuple
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.paginator import InvalidPage, Paginator
 from django.db import DEFAULT_DB_ALIAS
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.timezone import localtime
 
-from . import text
-from .cards import TagLink, listed_cards, listed_rows, most_used_topics
+from . import images, text
+from .cards import TagLink, listed_cards, listed_rows, most_used_topics, tag_links
 from .compiled import compiled_once
 from .context_processors import public_address
 from .models import (
@@ -22,6 +25,7 @@ from .models import (
     FormerAddress,
     FormerTagSlug,
     TaggedBriefing,
+    briefing_url,
     tag_filter_url,
 )
 from .page_cache import depends_also_on, page_number_key, public_page
@@ -50,11 +54,50 @@ AUTHOR_BRIEFINGS_PER_PAGE = 12
 
 @public_page(depends_on=lambda: {LATEST_LIST, TAG_COUNTS}, query_key=cursor_query_key)
 def home(request):
-    context = {
-        "page": newest_first(request),
-        "topics": most_used_topics(HOME_TOPIC_COUNT),
-    }
+    """The lead story and the newest briefings after it; older pages list the rest."""
+    page = newest_first(request)
+    lead = None
+    if page.newer is None and page.ids:
+        lead = lead_story(page.ids[0])
+        page.briefings = [card for pk, card in zip(page.ids, page.briefings, strict=True)
+                          if pk != lead.id]  # fmt: skip
+    context = {"page": page, "lead": lead, "topics": most_used_topics(HOME_TOPIC_COUNT)}
     return render(request, "briefings/home.html", context)
+
+
+class LeadStory(NamedTuple):
+    id: int
+    url: str
+    title: str
+    standfirst: str
+    published_at: object
+    byline: str
+    image: dict | None
+    image_alt: str
+    tags: list
+
+
+def lead_story(newest_id):
+    """The newest public briefing an editor marked as the lead, else the newest one."""
+    pk, slug, title, standfirst, published_at, renditions, alt, first, last = _lead(
+        timezone.now(), newest_id
+    )[0]
+    byline = f"{first} {last}".strip() or settings.DESK_NAME
+    image = images.picture(renditions, "page")
+    tags = tag_links([pk]).get(pk, [])
+    return LeadStory(
+        pk, briefing_url(slug), title, standfirst, published_at, byline, image, alt, tags
+    )
+
+
+@compiled_once
+def _lead(now, newest_id):
+    chosen = Briefing.objects.published(at=now).filter(Q(is_lead=True) | Q(pk=newest_id))
+    first = chosen.order_by("-is_lead", "-published_at", "-pk")
+    return first.values_list(
+        "pk", "slug", "title", "standfirst", "published_at", "renditions", "lead_image_alt",
+        "author__first_name", "author__last_name",
+    )[:1]  # fmt: skip
 
 
 @public_page(depends_on=lambda slug: {briefing_page(slug)})
@@ -70,7 +113,7 @@ def briefing_detail(request, slug):
         return former_address(request, slug)
     tag_rows = _tags_of_briefing(briefing.pk)
     tags = sorted((TagLink(name, tag_filter_url((slug,))) for _, name, slug, _ in tag_rows),
-                  key=lambda tag: tag.name.casefold())  # fmt: skip
+                  key=lambda tag: text.sort_key(tag.name))  # fmt: skip
     related_by = source_tags([(pk, slug, count) for pk, _, slug, count in tag_rows])
     depends_also_on(request, {tag_page(tag.slug) for tag in related_by})
     context = {
@@ -78,6 +121,7 @@ def briefing_detail(request, slug):
         "tags": tags,
         "article_data": news_article(briefing, tags, public_address(request)),
         "related": related_cards(briefing.pk, related_by),
+        "citation": citation(briefing, public_address(request)),
         "corrections": [Correction(made_at=made_at, text=text)
                         for made_at, text in _corrections_to(briefing.pk)],
     }  # fmt: skip
@@ -111,6 +155,15 @@ def news_article(briefing, tags, address):
     if picture:
         data["image"] = [address + picture["src"]]
     return data
+
+
+def citation(briefing, address):
+    """How to cite a published briefing: "Title. Briefings, 28 January 2025. https://…"."""
+    if not briefing.published_at:
+        return ""
+    title = briefing.title if briefing.title[-1:] in ".?!" else f"{briefing.title}."
+    published_on = dateformat.format(localtime(briefing.published_at), "j F Y")
+    return f"{title} Briefings, {published_on}. {address}{briefing.get_absolute_url()}"
 
 
 @compiled_once
@@ -281,7 +334,7 @@ def find_filter(request, slugs):
     selected = [tag for tag in tags_named(wanted) if tag.published_count]
     if len(selected) != len(wanted):
         return tags_moved(request, wanted, selected)
-    selected.sort(key=lambda tag: tag.name_key)
+    selected.sort(key=lambda tag: tag.sort_key)
     count = briefings_with_all(selected)
     if not count:
         return no_briefings_with_all(request, selected)

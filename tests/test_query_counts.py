@@ -11,7 +11,8 @@ PAGE_SIZE_LIMIT = 100 * 1024
 
 # Page type -> queries with the page cache off.
 EXPECTED_QUERIES = {
-    "home": 2,  # the page's briefings with their stored cards, topic counts
+    # the page's briefings with their stored cards, topic counts, the lead story, its tags
+    "home": 4,
     "deep home": 3,  # + the cursor's briefing
     # the briefing with its author, its tags, its corrections; related: the candidates,
     # the cards of the chosen

@@ -13,8 +13,11 @@ from tests.conftest import image_upload
 
 
 def titles(response):
-    """The briefing titles listed on a page, in order."""
-    return re.findall(r'class="card-title"><a href="[^"]+">([^<]+)</a>', response.content.decode())
+    """The briefings a list shows, in order: the home page's lead story, then the cards."""
+    return re.findall(
+        r'class="(?:lead|card)-title"(?: id="lead-title")?><a href="[^"]+">([^<]+)</a>',
+        response.content.decode(),
+    )
 
 
 # Home
@@ -35,6 +38,7 @@ def test_home_card_has_date_standfirst_thumbnail_and_tag_links(client, make_brie
         lead_image=image_upload(size=(1600, 1000)),
         lead_image_alt="A card picture",
     )
+    make_briefing(title="Newer", published_at=timezone.now())  # the lead story; Card is a card
     html = client.get("/").content.decode()
     assert "The short summary." in html
     assert re.search(r'<time datetime="\d{4}-\d\d-\d\dT[^"]+">', html)

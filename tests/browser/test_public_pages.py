@@ -35,8 +35,21 @@ def demo_site(transactional_db, live_server):
     return live_server.url
 
 
-@pytest.mark.parametrize("width", [320, 1280])
-def test_public_pages_pass_axe_and_fit_the_screen(page, demo_site, axe_script, width):
+@pytest.fixture
+def checker_page(browser):
+    """A page that lets the test add axe-core, which the site's policy would refuse."""
+    context = browser.new_context(bypass_csp=True)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.mark.parametrize("width, scheme", [(320, "light"), (1280, "light"), (1280, "dark")])
+def test_public_pages_pass_axe_and_fit_the_screen(
+    checker_page, demo_site, axe_script, width, scheme
+):
+    """axe's colour-contrast rule holds text to 4.5:1, in the light and the dark scheme."""
+    page = checker_page
+    page.emulate_media(color_scheme=scheme)
     page.set_viewport_size({"width": width, "height": 900})
     for path in PAGES:
         page.goto(demo_site + path)
@@ -49,6 +62,22 @@ def test_public_pages_pass_axe_and_fit_the_screen(page, demo_site, axe_script, w
         assert violations == [], path
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{path} scrolls sideways at {width}px"
+
+
+def test_pages_log_nothing_to_the_console(page, demo_site):
+    """No missing file and nothing the Content-Security-Policy refuses, on any page."""
+    logged = []
+    page.on("console", lambda message: logged.append((message.type, message.text)))
+    page.on("pageerror", lambda error: logged.append(("error", str(error))))
+    for path in PAGES:
+        logged.clear()
+        status = page.goto(demo_site + path).status
+        errors = [text for kind, text in logged if kind == "error"]
+        # A page that is not there answers 404, which the browser reports, and no more.
+        expected = [
+            "Failed to load resource: the server responded with a status of 404 (Not Found)"
+        ]
+        assert errors == (expected if status == 404 else []), path
 
 
 def test_keyboard_focus_is_visible_and_skips_to_content(page, demo_site):

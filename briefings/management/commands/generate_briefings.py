@@ -114,7 +114,7 @@ class Command(BaseCommand):
         return [by_key[text.name_key(name)] for name in names]
 
     def make_image(self, seed):
-        name = default_storage.save(f"briefings/originals/{seed}.png", generated_image(seed, seed))
+        name = default_storage.save(f"briefings/originals/{seed}.png", generated_image(seed))
         with default_storage.open(name) as stored:
             return name, images.make_renditions(stored)
 

@@ -29,7 +29,7 @@ class Command(BaseCommand):
                 status=Status.PUBLISHED,
                 published_at=datetime.fromisoformat(entry["published_at"]),
                 author=author,
-                lead_image=generated_image(entry["title"], entry["slug"]),
+                lead_image=generated_image(entry["slug"]),
                 lead_image_alt=entry["image_alt"],
                 lead_image_caption=entry["image_caption"],
                 lead_image_credit="Briefings graphics",
