@@ -47,6 +47,7 @@ print(json.dumps({
 
 
 def main():
+    only = set(sys.argv[1:])  # page names to audit, all if none
     if not LIGHTHOUSE.exists() or not shutil.which("chromium"):
         sys.exit(
             "Lighthouse needs npm ci (make node-tools) and chromium (apt-get install chromium)"
@@ -63,9 +64,9 @@ def main():
             manage(env, *command)
         pages = json.loads(manage(env, "shell", "-c", FIND_PAGES).strip().splitlines()[-1])
         with serve("bench.media_wsgi", env, PROJECT) as port:
-            rows = [
-                (name, *audit(f"http://127.0.0.1:{port}{path}")) for name, path in pages.items()
-            ]
+            origin = f"http://127.0.0.1:{port}"
+            chosen = {name: path for name, path in pages.items() if not only or name in only}
+            rows = [(name, *audit(origin + path)) for name, path in chosen.items()]
     print(f"\n{'page':<16}{'preset':>8}" + "".join(f"{c[:11]:>12}" for c in CATEGORIES)
           + f"{'HTML+CSS KB gz':>16}")  # fmt: skip
     for name, scores, weight in rows:
@@ -83,17 +84,30 @@ def audit(url):
             f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={CHROMIUM_FLAGS}",
             *(["--preset=desktop"] if preset == "desktop" else []),
         ]  # fmt: skip
-        report = json.loads(
-            subprocess.run(
-                command, capture_output=True, text=True, check=True, timeout=180,
-                env={**os.environ, "CHROME_PATH": shutil.which("chromium")},
-            ).stdout
+        run = subprocess.run(
+            command, capture_output=True, text=True, timeout=180,
+            env={**os.environ, "CHROME_PATH": shutil.which("chromium")},
         )  # fmt: skip
+        if run.returncode:
+            sys.exit(f"Lighthouse failed on {url} ({preset}):\n{run.stderr[-2000:]}")
+        report = json.loads(run.stdout)
         scores[preset] = {
             category: round(100 * (report["categories"][category]["score"] or 0))
             for category in CATEGORIES
         }
+        failed = sorted(failed_audits(report))
+        if failed:
+            print(f"{url} ({preset}) falls short on: {', '.join(failed)}", flush=True)
     return scores, compressed_weight(url)
+
+
+def failed_audits(report):
+    """The scored audits of the four categories that did not pass in full."""
+    for category in CATEGORIES:
+        for reference in report["categories"][category]["auditRefs"]:
+            score = report["audits"][reference["id"]]["score"]
+            if reference["weight"] and score is not None and score < 1:
+                yield reference["id"]
 
 
 def compressed_weight(url):
