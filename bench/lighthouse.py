@@ -19,10 +19,11 @@ import tempfile
 import urllib.request
 from pathlib import Path
 
-from run import BIN, PROJECT, bench_env, serve
+from run import PROJECT, bench_env, manage, serve
 
 LIGHTHOUSE = PROJECT / "node_modules" / ".bin" / "lighthouse"
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
+ATTEMPTS = 3
 CHROMIUM_FLAGS = (
     "--headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
     "--disable-background-networking --disable-component-update --disable-sync"
@@ -84,10 +85,13 @@ def audit(url):
             f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={CHROMIUM_FLAGS}",
             *(["--preset=desktop"] if preset == "desktop" else []),
         ]  # fmt: skip
-        run = subprocess.run(
-            command, capture_output=True, text=True, timeout=180,
-            env={**os.environ, "CHROME_PATH": shutil.which("chromium")},
-        )  # fmt: skip
+        for _ in range(ATTEMPTS):  # Lighthouse now and then fails to record a trace
+            run = subprocess.run(
+                command, capture_output=True, text=True, timeout=180,
+                env={**os.environ, "CHROME_PATH": shutil.which("chromium")},
+            )  # fmt: skip
+            if not run.returncode:
+                break
         if run.returncode:
             sys.exit(f"Lighthouse failed on {url} ({preset}):\n{run.stderr[-2000:]}")
         report = json.loads(run.stdout)
@@ -119,14 +123,6 @@ def compressed_weight(url):
         css = urllib.request.urlopen("/".join(origin) + sheet.decode(), timeout=10).read()
         total += len(gzip.compress(css))
     return total / 1024
-
-
-def manage(env, *command):
-    result = subprocess.run(
-        [str(BIN / "python"), "manage.py", *command],
-        cwd=PROJECT, env=env, check=True, capture_output=True, text=True,
-    )  # fmt: skip
-    return result.stdout
 
 
 if __name__ == "__main__":

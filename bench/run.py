@@ -208,11 +208,16 @@ def bench_env(folder, database_url, redis_url="", page_cache_seconds="60"):
 
 
 def find_pages(env):
+    return json.loads(manage(env, "shell", "-c", FIND_PAGES).strip().splitlines()[-1])
+
+
+def manage(env, *command):
+    """Run a manage.py command of the site under `env`; its standard output."""
     result = subprocess.run(
-        [str(BIN / "python"), "manage.py", "shell", "-c", FIND_PAGES],
+        [str(BIN / "python"), "manage.py", *command],
         cwd=PROJECT, env=env, check=True, capture_output=True, text=True,
     )  # fmt: skip
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return result.stdout
 
 
 class serve:

@@ -15,13 +15,12 @@ ten minutes).
 import argparse
 import json
 import statistics
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 from urllib.parse import urlencode
 
-from run import BIN, PROJECT, bench_env, measure, prepare_database, serve
+from run import PROJECT, bench_env, manage, measure, prepare_database, serve
 
 # Printed as JSON by the site's own Django: the queries, from the generator's vocabulary.
 FIND_QUERIES = """
@@ -79,14 +78,6 @@ def parse_args():
 
 def find_queries(env):
     return json.loads(manage(env, "shell", "-c", FIND_QUERIES).strip().splitlines()[-1])
-
-
-def manage(env, *command):
-    result = subprocess.run(
-        [str(BIN / "python"), "manage.py", *command],
-        cwd=PROJECT, env=env, check=True, capture_output=True, text=True,
-    )  # fmt: skip
-    return result.stdout
 
 
 if __name__ == "__main__":

@@ -6,7 +6,6 @@ the admin for the writing screen, and writes docs/screenshots/*.jpg. Run it agai
 changing how pages look, so the pictures stay true.
 """
 
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -16,7 +15,7 @@ from playwright.sync_api import sync_playwright
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT / "bench"))
-from run import BIN, bench_env, serve  # noqa: E402  (bench/ is not a package)
+from run import bench_env, manage, serve  # noqa: E402  (bench/ is not a package)
 
 OUT = PROJECT / "docs" / "screenshots"
 CHROMIUM_ARGS = [
@@ -44,8 +43,7 @@ def main():
         env = bench_env(folder, f"sqlite:///{folder / 'site.sqlite3'}")
         for command in (["migrate", "-v0"], ["collectstatic", "--noinput", "-v0"],
                         ["load_demo"], ["shell", "-c", MAKE_EDITOR]):  # fmt: skip
-            subprocess.run([str(BIN / "python"), "manage.py", *command], cwd=PROJECT, env=env,
-                           check=True, capture_output=True)  # fmt: skip
+            manage(env, *command)
         with serve("bench.media_wsgi", env, PROJECT) as port, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=which("chromium"),
                                                  args=CHROMIUM_ARGS)  # fmt: skip
