@@ -41,6 +41,8 @@ def search_url(query, slugs=(), **extra):
 
 
 def search_page(request):
+    """Published briefings with every word of ?q=, best first, within the ?tag= topics;
+    help instead of results when there are no words, suggestions when nothing matches."""
     query = request.GET.get("q", "").strip()
     words = search.query_words(query)
     selected = selected_topics(request.GET.getlist("tag"))
