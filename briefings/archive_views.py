@@ -18,11 +18,10 @@ from django.utils.dates import MONTHS
 
 from . import text
 from .cards import listed_cards, listed_rows
-from .compiled import compiled_once
-from .models import Briefing, TaggedBriefing, briefing_url, public_now
+from .models import Briefing, briefing_url
 from .page_cache import page_number_key, public_page
 from .page_versions import LATEST_LIST, tag_page
-from .pagination import cursor_query_key, read_cursor
+from .pagination import cursor_query_key, oldest_first
 from .tag_filters import tags_named
 from .views import numbered_page, same_page_for, tags_moved
 
@@ -162,11 +161,9 @@ def timeline(request, slugs):
     if not found:
         return tags_moved(request, wanted, found)
     tag = found[0]
-    try:
-        cursor = read_cursor(request.GET)
-    except ValueError:
-        raise Http404("No such page.") from None
-    entries, earlier, later = timeline_page(tag.pk, cursor)
+    rows, earlier, later = oldest_first(request, [tag.pk], ENTRY_FIELDS, TIMELINE_PAGE_SIZE)
+    entries = [TimelineEntry(pk, briefing_url(slug), title, standfirst, published_at)
+               for pk, slug, title, standfirst, published_at in rows]  # fmt: skip
     zone = timezone.get_current_timezone()
     months = [
         (f"{MONTHS[month]} {year}", list(group))
@@ -182,65 +179,4 @@ def _year_month(moment):
     return moment.year, moment.month
 
 
-def timeline_page(tag_id, cursor):
-    """A page of the topic's entries, oldest first, and the briefing ids to page earlier
-    and later from (None at either end); a 404 if the cursor names none of its briefings."""
-    now, size = timezone.now(), TIMELINE_PAGE_SIZE
-    if cursor is None:
-        found = _oldest(now, tag_id, limit=size + 1)
-        shown, more_earlier, more_later = found[:size], False, len(found) > size
-    else:
-        anchor = _anchor(now, tag_id, cursor.briefing_id)
-        if not anchor:
-            raise Http404("This page of the timeline no longer exists.")
-        (anchor_at,) = anchor[0]
-        if cursor.direction == "after":
-            found = _after(now, tag_id, anchor_at, cursor.briefing_id, limit=size + 1)
-            shown, more_earlier, more_later = found[:size], True, len(found) > size
-        else:
-            found = _before(now, tag_id, anchor_at, cursor.briefing_id, limit=size + 1)
-            shown, more_earlier, more_later = found[:size][::-1], len(found) > size, True
-    entries = [TimelineEntry(pk, briefing_url(slug), title, standfirst, at)
-               for pk, slug, title, standfirst, at in shown]  # fmt: skip
-    earlier = entries[0].id if entries and more_earlier else None
-    later = entries[-1].id if entries and more_later else None
-    return entries, earlier, later
-
-
-ENTRY_FIELDS = ("content_object", "content_object__slug", "content_object__title",
-                "content_object__standfirst", "published_at")  # fmt: skip
-
-
-def _links(now, tag_id):
-    return TaggedBriefing.objects.filter(tag=tag_id, is_live=True).filter(
-        public_now("content_object__", at=now)
-    )
-
-
-@compiled_once
-def _anchor(now, tag_id, briefing_id):
-    return _links(now, tag_id).filter(content_object=briefing_id).values_list("published_at")
-
-
-@compiled_once
-def _oldest(now, tag_id, limit):
-    oldest_first = _links(now, tag_id).order_by("published_at", "content_object_id")
-    return oldest_first.values_list(*ENTRY_FIELDS)[:limit]
-
-
-@compiled_once
-def _after(now, tag_id, anchor_at, anchor_id, limit):
-    later = Q(published_at__gt=anchor_at) | Q(published_at=anchor_at, content_object__gt=anchor_id)
-    oldest_first = _links(now, tag_id).filter(later).order_by("published_at", "content_object_id")
-    return oldest_first.values_list(*ENTRY_FIELDS)[:limit]
-
-
-@compiled_once
-def _before(now, tag_id, anchor_at, anchor_id, limit):
-    earlier = Q(published_at__lt=anchor_at) | Q(
-        published_at=anchor_at, content_object__lt=anchor_id
-    )
-    newest_first = (
-        _links(now, tag_id).filter(earlier).order_by("-published_at", "-content_object_id")
-    )
-    return newest_first.values_list(*ENTRY_FIELDS)[:limit]
+ENTRY_FIELDS = ("pk", "slug", "title", "standfirst", "published_at")

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import connection
 from django.template import engines
 from django.urls import get_script_prefix
+from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.timezone import get_current_timezone
 from markupsafe import Markup
@@ -64,10 +65,11 @@ class Card:
     tags: list
 
 
-def listed_rows(rows, briefing_field="pk"):
-    """These briefings, or the briefings these links point to, as rows of LISTED_FIELDS."""
+def listed_rows(rows, briefing_field="pk", fields=LISTED_FIELDS):
+    """These briefings, or the briefings these links point to, as rows of `fields`
+    (LISTED_FIELDS unless given)."""
     prefix = "" if briefing_field == "pk" else f"{briefing_field}__"
-    return rows.values_list(*(prefix + field for field in LISTED_FIELDS))
+    return rows.values_list(*(prefix + field for field in fields))
 
 
 def listed_cards(rows):
@@ -77,6 +79,21 @@ def listed_cards(rows):
     stale = [pk for pk, _, stored_format in rows if stored_format != current]
     fresh = render_cards(stale) if stale else {}
     return [Markup(fresh[pk] if pk in fresh else html) for pk, html, _ in rows]
+
+
+def public_cards(briefing_ids):
+    """The cards of those of these briefings that are public, in the order given, as
+    (id, card) pairs: a ranked list (search, related) keeps its order."""
+    if not briefing_ids:
+        return []
+    rows = {row[0]: row for row in _public_rows(timezone.now(), list(briefing_ids))}
+    shown = [rows[pk] for pk in briefing_ids if pk in rows]
+    return list(zip((row[0] for row in shown), listed_cards(shown), strict=True))
+
+
+@compiled_once
+def _public_rows(now, briefing_ids):
+    return listed_rows(Briefing.objects.published(at=now).filter(pk__in=briefing_ids))
 
 
 def refresh_cards(briefing_ids):
@@ -122,13 +139,17 @@ def _card_template_source():
 
 
 def tag_links(briefing_ids):
-    """Each of these briefings' tags, alphabetical, as name and URL, in one query."""
+    """Each of these briefings' tags, in a reader's order, as name and URL, in one query."""
     tags = {}
     for briefing_id, name, slug in _tags_of(list(briefing_ids)):
-        tags.setdefault(briefing_id, []).append(TagLink(name, tag_filter_url((slug,))))
-    for links_of_one in tags.values():
-        links_of_one.sort(key=lambda tag: text.sort_key(tag.name))
-    return tags
+        tags.setdefault(briefing_id, []).append((name, slug))
+    return {briefing_id: links_in_order(names) for briefing_id, names in tags.items()}
+
+
+def links_in_order(names_and_slugs):
+    """TagLinks for (name, slug) pairs, sorted ignoring case and accents."""
+    links = (TagLink(name, tag_filter_url((slug,))) for name, slug in names_and_slugs)
+    return sorted(links, key=lambda tag: text.sort_key(tag.name))
 
 
 @compiled_once

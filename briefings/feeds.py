@@ -12,6 +12,7 @@ from django.contrib.syndication.views import Feed
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.http import http_date
 
 from .context_processors import public_address
 from .models import Briefing, TaggedBriefing
@@ -159,15 +160,20 @@ def json_feed(request, selected, feed_url):
     """JSON Feed 1.1 (https://jsonfeed.org/version/1.1) of the newest briefings."""
     address = public_address(request)
     home = filter_url([tag.slug for tag in selected]) if selected else reverse("briefings:home")
+    briefings = newest_briefings(selected)
     feed = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": feed_title(selected),
         "description": SITE_DESCRIPTION,
         "home_page_url": address + home,
         "feed_url": address + feed_url,
-        "items": [json_item(briefing, address) for briefing in newest_briefings(selected)],
+        "items": [json_item(briefing, address) for briefing in briefings],
     }
-    return JsonResponse(feed, content_type="application/feed+json")
+    response = JsonResponse(feed, content_type="application/feed+json")
+    if briefings:  # as Django's RSS and Atom feeds do, for If-Modified-Since
+        newest = max(briefing.revised_at or briefing.published_at for briefing in briefings)
+        response["Last-Modified"] = http_date(newest.timestamp())
+    return response
 
 
 def json_item(briefing, address):

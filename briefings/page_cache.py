@@ -37,6 +37,7 @@ from django.core.exceptions import SuspiciousOperation
 from django.core.handlers.wsgi import WSGIRequest
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, set_response_etag
+from django.utils.http import parse_http_date_safe
 
 from . import page_versions, publication
 
@@ -203,11 +204,15 @@ def key_with_found(request):
 
 
 def cached_page(request, key):
-    """The stored page, or a 304 if the browser holds it; None if it is not stored."""
+    """The stored page, or a 304 if the browser holds it (by ETag, or by date for pages
+    that carry one, as feeds do); None if it is not stored."""
     response = caches["pages"].get(key)
     if response is None:
         return None
-    return get_conditional_response(request, etag=response["ETag"], response=response)
+    last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
+    return get_conditional_response(
+        request, etag=response["ETag"], last_modified=last_modified, response=response
+    )
 
 
 @functools.lru_cache(maxsize=10_000)

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from .cards import listed_cards, listed_rows
+from .cards import LISTED_FIELDS, listed_cards, listed_rows
 from .compiled import compiled_once
 from .models import Briefing, TaggedBriefing, public_now
 
@@ -93,11 +93,47 @@ def _listing(now, tag_ids):
     return links.filter(public_now("content_object__", at=now)), "content_object"
 
 
+def oldest_first(request, tag_ids, fields, size):
+    """A page of the public briefings that carry all these tags, in the order they came
+    out (`?after=<id>` continues after a briefing, `?before=<id>` goes back from one), as
+    rows of `fields` (the id first), with the ids to page earlier and later from, or None
+    at either end. Raises Http404 for a cursor as newest_first does."""
+    try:
+        cursor = read_cursor(request.GET)
+    except ValueError:
+        raise Http404("No such page.") from None
+    now, tag_ids, shape = timezone.now(), list(tag_ids), {"fields": fields, "limit": size + 1}
+    if cursor is None:
+        found = _oldest(now, tag_ids, **shape)
+        shown, more_earlier, more_later = found[:size], False, len(found) > size
+    else:
+        anchor = _publication_time(now, cursor.briefing_id)
+        if not anchor:
+            raise Http404("This page of the list no longer exists.")
+        (anchor_at,) = anchor[0]
+        if cursor.direction == "after":
+            found = _newer(now, tag_ids, anchor_at, cursor.briefing_id, **shape)
+            shown, more_earlier, more_later = found[:size], True, len(found) > size
+        else:
+            found = _older(tag_ids, anchor_at, cursor.briefing_id, **shape)
+            shown, more_earlier, more_later = found[:size][::-1], len(found) > size, True
+    earlier = shown[0][0] if shown and more_earlier else None
+    later = shown[-1][0] if shown and more_later else None
+    return shown, earlier, later
+
+
 @compiled_once
-def _newest(now, tag_ids):
+def _newest(now, tag_ids, fields=LISTED_FIELDS, limit=PAGE_SIZE + 1):
     rows, briefing = _listing(now, tag_ids)
     newest_first = rows.order_by("-published_at", f"-{_id(briefing)}")
-    return listed_rows(newest_first, briefing)[: PAGE_SIZE + 1]
+    return listed_rows(newest_first, briefing, fields)[:limit]
+
+
+@compiled_once
+def _oldest(now, tag_ids, fields=LISTED_FIELDS, limit=PAGE_SIZE + 1):
+    rows, briefing = _listing(now, tag_ids)
+    oldest = rows.order_by("published_at", _id(briefing))
+    return listed_rows(oldest, briefing, fields)[:limit]
 
 
 @compiled_once
@@ -109,25 +145,25 @@ def _publication_time(now, briefing_id):
 # the anchor; judging them at that time, and repeating its date on its own, makes
 # the index scan start there rather than at the newest briefing.
 @compiled_once
-def _older(tag_ids, anchor_at, anchor_id):
+def _older(tag_ids, anchor_at, anchor_id, fields=LISTED_FIELDS, limit=PAGE_SIZE + 1):
     rows, briefing = _listing(anchor_at, tag_ids)
     older = Q(published_at__lte=anchor_at) & (
         Q(published_at__lt=anchor_at)
         | Q(published_at=anchor_at, **{f"{_id(briefing)}__lt": anchor_id})
     )
     newest_first = rows.filter(older).order_by("-published_at", f"-{_id(briefing)}")
-    return listed_rows(newest_first, briefing)[: PAGE_SIZE + 1]
+    return listed_rows(newest_first, briefing, fields)[:limit]
 
 
 @compiled_once
-def _newer(now, tag_ids, anchor_at, anchor_id):
+def _newer(now, tag_ids, anchor_at, anchor_id, fields=LISTED_FIELDS, limit=PAGE_SIZE + 1):
     rows, briefing = _listing(now, tag_ids)
     newer = Q(published_at__gte=anchor_at) & (
         Q(published_at__gt=anchor_at)
         | Q(published_at=anchor_at, **{f"{_id(briefing)}__gt": anchor_id})
     )
-    oldest_first = rows.filter(newer).order_by("published_at", _id(briefing))
-    return listed_rows(oldest_first, briefing)[: PAGE_SIZE + 1]
+    oldest = rows.filter(newer).order_by("published_at", _id(briefing))
+    return listed_rows(oldest, briefing, fields)[:limit]
 
 
 def _id(briefing):

@@ -13,11 +13,9 @@ import math
 from collections import defaultdict
 from typing import NamedTuple
 
-from django.utils import timezone
-
-from .cards import listed_cards, listed_rows
+from .cards import public_cards
 from .compiled import compiled_once
-from .models import Briefing, TaggedBriefing
+from .models import TaggedBriefing
 
 RELATED_SHOWN = 4
 MAX_CANDIDATE_LINKS = 1000
@@ -53,9 +51,7 @@ def related_cards(briefing_id, tags):
         scores[other] += weight[tag_id]
         newest.setdefault(other, published_at)
     best = sorted(scores, key=lambda other: (-scores[other], -newest[other].timestamp(), -other))
-    chosen = best[:RELATED_SHOWN]
-    rows = {row[0]: row for row in _public_rows(timezone.now(), chosen)}
-    return listed_cards([rows[pk] for pk in chosen if pk in rows])
+    return [card for _, card in public_cards(best[:RELATED_SHOWN])]
 
 
 @compiled_once
@@ -63,8 +59,3 @@ def _candidates(briefing_id, tag_ids):
     links = TaggedBriefing.objects.filter(tag__in=tag_ids, is_live=True)
     newest = links.exclude(content_object=briefing_id).order_by("-published_at")
     return newest.values_list("content_object", "tag", "published_at")[:MAX_CANDIDATE_LINKS]
-
-
-@compiled_once
-def _public_rows(now, briefing_ids):
-    return listed_rows(Briefing.objects.published(at=now).filter(pk__in=briefing_ids))

@@ -20,6 +20,7 @@ read matches in that order cheaply) and returns at most MAX_RESULTS.
 
 import functools
 import operator
+import threading
 import unicodedata
 
 from django.apps import apps as global_apps
@@ -47,6 +48,7 @@ FTS_TABLE = "briefings_search_fts"
 ENTRY_TABLE = "briefings_searchentry"
 TAG_LINK_TABLE = "briefings_taggedbriefing"
 INDEX_BATCH_SIZE = 500
+_pending = threading.local()
 
 
 def query_words(query, limit=MAX_WORDS):
@@ -187,10 +189,22 @@ def _postgres_snippets(words, briefing_ids):
 
 
 def index_after_commit(briefing_ids):
-    """Bring these briefings' entries up to date once the current transaction commits."""
+    """Bring these briefings' entries up to date once the current transaction commits.
+
+    As with cached pages (page_versions.retire_after_commit), every change in a
+    transaction adds to one set, indexed once by the first callback to run: an admin
+    save that changes a briefing and its tags writes its entry once.
+    """
     ids = set(briefing_ids)
     if ids:
-        transaction.on_commit(lambda: index_briefings(ids))
+        _pending.ids = getattr(_pending, "ids", set()) | ids
+        transaction.on_commit(_index_pending)
+
+
+def _index_pending():
+    ids, _pending.ids = getattr(_pending, "ids", set()), set()
+    if ids:
+        index_briefings(ids)
 
 
 def index_briefings(briefing_ids, apps=global_apps):

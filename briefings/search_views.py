@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from . import search, text
-from .cards import listed_cards, listed_rows, most_used_topics
-from .models import Briefing, Tag
+from .cards import most_used_topics, public_cards
+from .models import Tag
 from .tag_filters import MAX_FILTER_TAGS, named, rarest_first, tags_named
 from .views import numbered_page
 
@@ -89,14 +89,9 @@ def selected_topics(slugs):
 
 def results(words, briefing_ids):
     """The page's briefings, in rank order, each with its card and passage."""
-    public = Briefing.objects.published().filter(pk__in=briefing_ids)
-    rows = {row[0]: row for row in listed_rows(public)}
-    shown = [rows[pk] for pk in briefing_ids if pk in rows]
-    passages = search.snippets(words, [row[0] for row in shown])
-    return [
-        Result(card, passages.get(row[0]))
-        for row, card in zip(shown, listed_cards(shown), strict=True)
-    ]
+    shown = public_cards(briefing_ids)
+    passages = search.snippets(words, [pk for pk, _ in shown])
+    return [Result(card, passages.get(pk)) for pk, card in shown]
 
 
 def narrowing(query, selected, found):

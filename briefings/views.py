@@ -2,7 +2,6 @@
 
 from typing import NamedTuple
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.paginator import InvalidPage, Paginator
 from django.db import DEFAULT_DB_ALIAS
@@ -11,22 +10,20 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
-from django.utils.timezone import localtime
 
-from . import images, text
-from .cards import TagLink, listed_cards, listed_rows, most_used_topics, tag_links
+from . import text
+from .cards import links_in_order, listed_cards, listed_rows, most_used_topics, tag_links
 from .compiled import compiled_once
 from .context_processors import public_address
+from .jinja2 import date as local_date
 from .models import (
     Briefing,
     Correction,
     FormerAddress,
     FormerTagSlug,
     TaggedBriefing,
-    briefing_url,
-    tag_filter_url,
 )
 from .page_cache import depends_also_on, page_number_key, public_page
 from .page_versions import CORRECTIONS, LATEST_LIST, TAG_COUNTS, briefing_page, tag_page
@@ -60,44 +57,27 @@ def home(request):
     if page.newer is None and page.ids:
         lead = lead_story(page.ids[0])
         page.briefings = [card for pk, card in zip(page.ids, page.briefings, strict=True)
-                          if pk != lead.id]  # fmt: skip
+                          if pk != lead.briefing.pk]  # fmt: skip
     context = {"page": page, "lead": lead, "topics": most_used_topics(HOME_TOPIC_COUNT)}
     return render(request, "briefings/home.html", context)
 
 
 class LeadStory(NamedTuple):
-    id: int
-    url: str
-    title: str
-    standfirst: str
-    published_at: object
-    byline: str
-    image: dict | None
-    image_alt: str
+    briefing: Briefing  # with its author's name
     tags: list
 
 
 def lead_story(newest_id):
     """The newest public briefing an editor marked as the lead, else the newest one."""
-    pk, slug, title, standfirst, published_at, renditions, alt, first, last = _lead(
-        timezone.now(), newest_id
-    )[0]
-    byline = f"{first} {last}".strip() or settings.DESK_NAME
-    image = images.picture(renditions, "page")
-    tags = tag_links([pk]).get(pk, [])
-    return LeadStory(
-        pk, briefing_url(slug), title, standfirst, published_at, byline, image, alt, tags
-    )
+    briefing = briefing_with_author(_lead(timezone.now(), newest_id)[0])
+    return LeadStory(briefing, tag_links([briefing.pk]).get(briefing.pk, []))
 
 
 @compiled_once
 def _lead(now, newest_id):
     chosen = Briefing.objects.published(at=now).filter(Q(is_lead=True) | Q(pk=newest_id))
     first = chosen.order_by("-is_lead", "-published_at", "-pk")
-    return first.values_list(
-        "pk", "slug", "title", "standfirst", "published_at", "renditions", "lead_image_alt",
-        "author__first_name", "author__last_name",
-    )[:1]  # fmt: skip
+    return first.values_list(*BRIEFING_FIELDS, *AUTHOR_COLUMNS)[:1]
 
 
 @public_page(depends_on=lambda slug: {briefing_page(slug)})
@@ -112,9 +92,8 @@ def briefing_detail(request, slug):
     except Http404:
         return former_address(request, slug)
     tag_rows = _tags_of_briefing(briefing.pk)
-    tags = sorted((TagLink(name, tag_filter_url((slug,))) for _, name, slug, _ in tag_rows),
-                  key=lambda tag: text.sort_key(tag.name))  # fmt: skip
-    related_by = source_tags([(pk, slug, count) for pk, _, slug, count in tag_rows])
+    tags = links_in_order((name, tag_slug) for _, name, tag_slug, _ in tag_rows)
+    related_by = source_tags([(pk, tag_slug, count) for pk, _, tag_slug, count in tag_rows])
     depends_also_on(request, {tag_page(tag.slug) for tag in related_by})
     context = {
         "briefing": briefing,
@@ -122,8 +101,8 @@ def briefing_detail(request, slug):
         "article_data": news_article(briefing, tags, public_address(request)),
         "related": related_cards(briefing.pk, related_by),
         "citation": citation(briefing, public_address(request)),
-        "corrections": [Correction(made_at=made_at, text=text)
-                        for made_at, text in _corrections_to(briefing.pk)],
+        "corrections": [Correction(made_at=made_at, text=note)
+                        for made_at, note in _corrections_to(briefing.pk)],
     }  # fmt: skip
     response = render(request, "briefings/detail.html", context)
     if not briefing.is_public:
@@ -162,7 +141,7 @@ def citation(briefing, address):
     if not briefing.published_at:
         return ""
     title = briefing.title if briefing.title[-1:] in ".?!" else f"{briefing.title}."
-    published_on = dateformat.format(localtime(briefing.published_at), "j F Y")
+    published_on = local_date(briefing.published_at, "j F Y")
     return f"{title} Briefings, {published_on}. {address}{briefing.get_absolute_url()}"
 
 
@@ -227,7 +206,16 @@ def public_briefing(slug):
     found = _public_briefing(timezone.now(), slug)
     if not found:
         raise Http404("No such briefing.")
-    row = found[0]
+    return briefing_with_author(found[0])
+
+
+BRIEFING_FIELDS = [field.attname for field in Briefing._meta.concrete_fields]
+AUTHOR_FIELDS = ["id", "first_name", "last_name"]  # what the byline shows
+AUTHOR_COLUMNS = [f"author__{name}" for name in AUTHOR_FIELDS]
+
+
+def briefing_with_author(row):
+    """A Briefing from a row of BRIEFING_FIELDS and AUTHOR_COLUMNS, its author attached."""
     briefing = Briefing.from_db(DEFAULT_DB_ALIAS, BRIEFING_FIELDS, row[: len(BRIEFING_FIELDS)])
     if briefing.author_id is not None:
         author = row[len(BRIEFING_FIELDS) :]
@@ -235,14 +223,10 @@ def public_briefing(slug):
     return briefing
 
 
-BRIEFING_FIELDS = [field.attname for field in Briefing._meta.concrete_fields]
-AUTHOR_FIELDS = ["id", "first_name", "last_name"]  # what the byline shows
-
-
 @compiled_once
 def _public_briefing(now, slug):
     briefings = Briefing.objects.published(at=now).filter(slug=slug)
-    return briefings.values_list(*BRIEFING_FIELDS, *(f"author__{name}" for name in AUTHOR_FIELDS))
+    return briefings.values_list(*BRIEFING_FIELDS, *AUTHOR_COLUMNS)
 
 
 @public_page(depends_on=lambda: {TAG_COUNTS}, query_key=index_query_key)

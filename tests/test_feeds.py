@@ -99,9 +99,17 @@ def test_feeds_are_cached_and_answer_conditional_requests(
     client, archive, django_assert_num_queries
 ):
     for url in SITE_FEEDS + tag_feeds("sco"):
-        etag = client.get(url)["ETag"]
+        first = client.get(url)
         assert is_cached(client, url, django_assert_num_queries), url
-        assert client.get(url, headers={"if-none-match": etag}).status_code == 304
+        assert client.get(url, headers={"if-none-match": first["ETag"]}).status_code == 304
+        since = {"if-modified-since": first["Last-Modified"]}
+        assert client.get(url, headers=since).status_code == 304, url
+        assert (
+            client.get(
+                url, headers={"if-modified-since": "Mon, 01 Jan 2001 00:00:00 GMT"}
+            ).status_code
+            == 200
+        )
 
 
 def test_pages_advertise_their_feeds(client, archive):
