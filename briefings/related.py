@@ -18,7 +18,7 @@ from .compiled import compiled_once
 from .models import TaggedBriefing
 
 RELATED_SHOWN = 4
-MAX_CANDIDATE_LINKS = 1000
+MAX_CANDIDATE_LINKS = 200
 
 
 class SourceTag(NamedTuple):
