@@ -24,7 +24,7 @@ from . import (
     text,
 )
 from .forms import TAG_NAME_MAX_LENGTH, BriefingAdminForm, time_zone_note
-from .models import Briefing, Correction, Status, Tag, public_now
+from .models import Briefing, Correction, Status, Tag, published_condition
 
 # Briefings use their own tag model; taggit's generic one would only confuse editors.
 admin.site.unregister(TaggitTag)
@@ -80,7 +80,7 @@ class StateFilter(admin.SimpleListFilter):
             "draft": Q(status=Status.DRAFT),
             "review": Q(status=Status.IN_REVIEW),
             "scheduled": Q(status=Status.PUBLISHED, published_at__gt=now),
-            "published": public_now(at=now),
+            "published": published_condition(at=now),
         }.get(self.value())
         return queryset.filter(chosen) if chosen else queryset
 
@@ -286,7 +286,7 @@ class BriefingAdmin(admin.ModelAdmin):
         left_out = set()
         if not self.has_change_permission(request, obj):
             left_out |= {"opened_version", "substantive_update"}  # nothing can be saved
-        if obj is None or not obj.is_public:
+        if obj is None or not obj.is_published_now:
             left_out.add("substantive_update")  # an update is news only once it is out
         if not roles.can_publish(request.user):
             left_out.add("is_lead")  # what leads the site is an editor's choice
@@ -334,7 +334,7 @@ class BriefingAdmin(admin.ModelAdmin):
     def state(self, briefing):
         if briefing.status != Status.PUBLISHED:
             return briefing.get_status_display()
-        if briefing.is_public:
+        if briefing.is_published_now:
             return "Published"
         when = date_format(timezone.localtime(briefing.published_at), "DATETIME_FORMAT")
         return f"Scheduled for {when}"

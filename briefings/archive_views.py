@@ -17,10 +17,10 @@ from django.utils import timezone
 from django.utils.dates import MONTHS
 
 from . import text
+from .caching.page_cache import page_number_key, public_page
+from .caching.surrogate_keys import LATEST_LIST, tag_page
 from .cards import listed_cards, listed_rows
 from .models import Briefing, briefing_url
-from .page_cache import page_number_key, public_page
-from .page_versions import LATEST_LIST, tag_page
 from .pagination import cursor_query_key, oldest_first
 from .tag_filters import tags_named
 from .views import numbered_page, same_page_for, tags_moved

@@ -1,21 +1,19 @@
 """What a list shows of each briefing: its card, rendered when the briefing changes.
 
 List pages show a dozen cards on every cache miss. Each card is rendered once, when
-something it shows changes (the briefing, its tags, a tag's name: see signals.py),
-and stored on the briefing with the format it was rendered in: a fingerprint of the
+something it shows changes (the briefing, its tags, a tag's name), and stored on the
+briefing by briefings/upkeep.py with the format it was rendered in: a fingerprint of the
 card template and of the settings that shape its text and links. A list reads the
 stored cards in the same query as the briefings and renders afresh only those of
 another format (after a deploy changed the template, say, until
-`manage.py refresh_cards` stores them again).
+`manage.py rebuild_derived --only cards` stores them again).
 """
 
 import functools
 import hashlib
-import itertools
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connection
 from django.template import engines
 from django.urls import get_script_prefix
 from django.utils import timezone
@@ -32,11 +30,6 @@ CARD_TEMPLATE = "briefings/_card.html"
 LISTED_FIELDS = ("pk", "card_html", "card_format")
 # What a card shows.
 CARD_FIELDS = ("pk", "slug", "title", "standfirst", "published_at", "renditions", "lead_image_alt")
-REFRESH_BATCH_SIZE = 500
-STORE_CARD = (
-    f"UPDATE {connection.ops.quote_name(Briefing._meta.db_table)} "
-    "SET card_html = %s, card_format = %s WHERE id = %s"
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,19 +87,6 @@ def public_cards(briefing_ids):
 @compiled_once
 def _public_rows(now, briefing_ids):
     return listed_rows(Briefing.objects.published(at=now).filter(pk__in=briefing_ids))
-
-
-def refresh_cards(briefing_ids):
-    """Render and store these briefings' cards, after a change to what they show."""
-    current = card_format()
-    ids = iter(briefing_ids)
-    while batch := list(itertools.islice(ids, REFRESH_BATCH_SIZE)):
-        rows = [(html, current, pk) for pk, html in render_cards(batch).items()]
-        # One statement for many rows: building an ORM update for each row, or
-        # bulk_update's CASE, cost more than rendering the cards, and doubled the
-        # time to generate a large archive.
-        with connection.cursor() as cursor:
-            cursor.executemany(STORE_CARD, rows)
 
 
 def render_cards(briefing_ids):

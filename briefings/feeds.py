@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.http import http_date
 
+from .caching.page_cache import public_page
+from .caching.surrogate_keys import LATEST_LIST, TAG_COUNTS
 from .context_processors import public_address
 from .models import Briefing, TaggedBriefing
-from .page_cache import public_page
-from .page_versions import LATEST_LIST, TAG_COUNTS
 from .sitemaps import as_public_address
 from .tag_filters import filter_url, rarest_first
 from .views import find_filter, tag_pages
@@ -31,7 +31,7 @@ def newest_briefings(selected=()):
     """The newest public briefings, carrying every selected tag if any are given."""
     briefings = Briefing.objects.published().select_related("author").prefetch_related("tags")
     if selected:
-        links = TaggedBriefing.objects.live_with_all(rarest_first(selected))
+        links = TaggedBriefing.objects.public_with_all(rarest_first(selected))
         ids = links.order_by("-published_at", "-content_object").values_list(
             "content_object", flat=True
         )[:FEED_ITEMS]

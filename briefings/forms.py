@@ -1,6 +1,7 @@
 from datetime import UTC, datetime
 
 from django import forms
+from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -9,7 +10,7 @@ from reversion.models import Version
 from taggit.forms import TagField, TagWidget
 
 from . import text
-from .models import Briefing, Tag
+from .models import MAX_TAGS_PER_BRIEFING, Briefing, Tag
 
 TAG_NAME_MAX_LENGTH = Tag._meta.get_field("name").max_length
 EXISTING_TAGS_SHOWN = 60
@@ -18,7 +19,8 @@ EXISTING_TAGS_SHOWN = 60
 class TagNamesField(TagField):
     """Tag names as taggit parses them, checked against the database's limits.
 
-    Names that differ only in case are one tag: the first spelling typed wins.
+    Names that text.name_key folds alike are one tag: the first spelling typed wins.
+    At most MAX_TAGS_PER_BRIEFING, as everywhere a briefing is tagged.
     """
 
     def clean(self, value):
@@ -34,7 +36,13 @@ class TagNamesField(TagField):
             )
         unique = {}
         for name in names:
-            unique.setdefault(name.casefold(), name)
+            unique.setdefault(text.name_key(name), name)
+        if len(unique) > MAX_TAGS_PER_BRIEFING:
+            raise forms.ValidationError(
+                "A briefing can carry at most %(limit)d topics; this list has %(count)d.",
+                params={"limit": MAX_TAGS_PER_BRIEFING, "count": len(unique)},
+                code="too_many_tags",
+            )
         return list(unique.values())
 
 
@@ -96,7 +104,7 @@ class BriefingAdminForm(forms.ModelForm):
             )
 
     def save(self, commit=True):
-        if self.cleaned_data.get("substantive_update") and self.instance.is_public:
+        if self.cleaned_data.get("substantive_update") and self.instance.is_published_now:
             self.instance.revised_at = timezone.now()
         return super().save(commit)
 
@@ -107,8 +115,17 @@ class BriefingAdminForm(forms.ModelForm):
         return cleaned
 
     def refuse_a_lost_update(self):
+        """Refuse the save if another was stored since the form was opened.
+
+        The admin validates and saves in one transaction: the row is locked from this
+        check until the commit, so of two saves in the same instant the second waits,
+        then sees the first and is refused.
+        """
         opened = self.data.get(self.add_prefix("opened_version"), "")
-        stored = Briefing.objects.filter(pk=self.instance.pk).values_list("updated_at", flat=True)
+        stored = Briefing.objects.filter(pk=self.instance.pk)
+        if transaction.get_connection().in_atomic_block:
+            stored = stored.select_for_update(no_key=True)
+        stored = stored.values_list("updated_at", flat=True)
         now = version_of(stored.first())
         if opened == now:
             return
@@ -171,3 +188,34 @@ def time_zone_note():
     """Said beside every date the newsroom enters or reads."""
     zone = timezone.get_current_timezone()
     return f"Times are in {zone.key} ({timezone.localtime().tzname()})."
+
+
+class TagAdminForm(forms.ModelForm):
+    """A topic's name and slug, refused with a message when another topic has them
+    (compared as text.name_key and text.fold compare them)."""
+
+    class Meta:
+        model = Tag
+        fields = ["name", "slug", "description"]
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        clash = Tag.objects.with_names([name]).exclude(pk=self.instance.pk).first()
+        if clash:
+            raise forms.ValidationError(
+                "The topic “%(other)s” already has this name: merge the two instead.",
+                params={"other": clash.name},
+                code="name_taken",
+            )
+        return name
+
+    def clean_slug(self):
+        slug = text.fold(self.cleaned_data["slug"])
+        clash = Tag.objects.filter(slug=slug).exclude(pk=self.instance.pk).first()
+        if clash:
+            raise forms.ValidationError(
+                "The topic “%(other)s” already has this address.",
+                params={"other": clash.name},
+                code="slug_taken",
+            )
+        return slug

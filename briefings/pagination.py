@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from .cards import LISTED_FIELDS, listed_cards, listed_rows
 from .compiled import compiled_once
-from .models import Briefing, TaggedBriefing, public_now
+from .models import Briefing, TaggedBriefing, published_condition
 
 PAGE_SIZE = 12
 CURSOR_DIRECTIONS = ("before", "after")  # "before" wins when a request has both
@@ -89,8 +89,8 @@ def _listing(now, tag_ids):
     the name of the briefing's id in them. Both have a published_at to page by."""
     if not tag_ids:
         return Briefing.objects.published(at=now), "pk"
-    links = TaggedBriefing.objects.live_with_all(tag_ids)
-    return links.filter(public_now("content_object__", at=now)), "content_object"
+    links = TaggedBriefing.objects.public_with_all(tag_ids)
+    return links.filter(published_condition("content_object__", at=now)), "content_object"
 
 
 def oldest_first(request, tag_ids, fields, size):

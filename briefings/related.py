@@ -56,6 +56,6 @@ def related_cards(briefing_id, tags):
 
 @compiled_once
 def _candidates(briefing_id, tag_ids):
-    links = TaggedBriefing.objects.filter(tag__in=tag_ids, is_live=True)
+    links = TaggedBriefing.objects.filter(tag__in=tag_ids, counts_as_public=True)
     newest = links.exclude(content_object=briefing_id).order_by("-published_at")
     return newest.values_list("content_object", "tag", "published_at")[:MAX_CANDIDATE_LINKS]

@@ -18,10 +18,10 @@ from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from reversion.models import Version
-from taggit.utils import edit_string_for_tags, parse_tags
+from taggit.utils import parse_tags
 
-from . import images, text
-from .models import Briefing, FormerTagSlug, Status, Tag
+from . import images, text, upkeep
+from .models import MAX_TAGS_PER_BRIEFING, Briefing, FormerTagSlug, Status, Tag
 
 REVISED_FIELDS = [
     "title", "slug", "standfirst", "body", "tag_names",
@@ -55,9 +55,9 @@ class Difference(NamedTuple):
 
 
 def record(briefing):
-    """Put the briefing, as it is now with its tags, into the revision being made."""
-    briefing.tag_names = edit_string_for_tags(list(briefing.tags.all()))
-    Briefing.objects.filter(pk=briefing.pk).update(tag_names=briefing.tag_names)
+    """Put the briefing, as it is now with its tags (as upkeep.py keeps their names),
+    into the revision being made."""
+    briefing.tag_names = upkeep.tag_names_of(briefing.pk)
     if reversion.is_active():
         reversion.add_to_revision(briefing)
 
@@ -136,9 +136,12 @@ def restore(briefing, version):
             raise ValidationError("The image of that revision is no longer stored.")
         with briefing.lead_image.open("rb"):
             briefing.renditions = images.make_renditions(briefing.lead_image)
+    names = current_names(parse_tags(fields["tag_names"] or ""))
+    if len(names) > MAX_TAGS_PER_BRIEFING:
+        raise ValidationError(upkeep.too_many_tags_message())
     briefing.full_clean(exclude=["tags", "lead_image"])
     briefing.save()
-    briefing.tags.set(current_names(parse_tags(fields["tag_names"] or "")))
+    briefing.tags.set(names)
     record(briefing)
 
 

@@ -1,8 +1,8 @@
 """Search: one interface, two engines.
 
-The text of each live briefing (title, tag names, standfirst, body as plain text) is
-copied into a SearchEntry after every commit that changes what the public sees, by the
-same handlers that retire cached pages (publication.py, signals.py). On SQLite an FTS5
+The text of each public briefing (title, tag names, standfirst, body as plain text) is
+copied into a SearchEntry after every commit that changes what the public sees
+(briefings/upkeep.py decides when; write_entries writes). On SQLite an FTS5
 table mirrors the entries through triggers; on PostgreSQL each entry carries a weighted
 tsvector under a GIN index (migration 0014 makes both). Both stem English words, so
 "talks" finds "talk".
@@ -20,7 +20,6 @@ read matches in that order cheaply) and returns at most MAX_RESULTS.
 
 import functools
 import operator
-import threading
 import unicodedata
 
 from django.apps import apps as global_apps
@@ -47,8 +46,6 @@ MARK_START, MARK_END = "\ue000", "\ue001"
 FTS_TABLE = "briefings_search_fts"
 ENTRY_TABLE = "briefings_searchentry"
 TAG_LINK_TABLE = "briefings_taggedbriefing"
-INDEX_BATCH_SIZE = 500
-_pending = threading.local()
 
 
 def query_words(query, limit=MAX_WORDS):
@@ -64,7 +61,7 @@ def query_words(query, limit=MAX_WORDS):
 
 
 def ranked_ids(words, tag_ids=()):
-    """Ids of live briefings that have all these words and carry all these tags, best first."""
+    """Ids of public briefings that have all these words and carry all these tags, best first."""
     if not words:
         return []
     if connection.vendor == "postgresql":
@@ -101,7 +98,7 @@ def _sqlite_ranked(words, tag_ids):
     weights = ", ".join(str(weight) for weight in WEIGHTS.values())
     carries = "".join(
         f" AND rowid IN (SELECT content_object_id FROM {TAG_LINK_TABLE}"
-        " WHERE tag_id = %s AND is_live)"
+        " WHERE tag_id = %s AND counts_as_public)"
         for _ in tag_ids
     )
     # FTS5 reads its matches in rowid (briefing id) order and honours a rowid range,
@@ -149,7 +146,7 @@ def _postgres_ranked(words, tag_ids):
     query = _postgres_query(words)
     matches = SearchEntry.objects.filter(vector=query)
     for tag_id in tag_ids:
-        carriers = TaggedBriefing.objects.filter(tag=tag_id, is_live=True)
+        carriers = TaggedBriefing.objects.filter(tag=tag_id, counts_as_public=True)
         matches = matches.filter(briefing__in=carriers.values("content_object"))
     newest = matches.order_by("-pk").values("pk")[:MAX_CANDIDATES]
     ranked = SearchEntry.objects.filter(pk__in=newest).annotate(
@@ -185,69 +182,69 @@ def _postgres_snippets(words, briefing_ids):
     return entries.values_list("pk", "passage")
 
 
-# Keeping the entries in step.
+# Writing the entries (briefings/upkeep.py decides when).
 
 
-def index_after_commit(briefing_ids):
-    """Bring these briefings' entries up to date once the current transaction commits.
-
-    As with cached pages (page_versions.retire_after_commit), every change in a
-    transaction adds to one set, indexed once by the first callback to run: an admin
-    save that changes a briefing and its tags writes its entry once.
-    """
-    ids = set(briefing_ids)
-    if ids:
-        _pending.ids = getattr(_pending, "ids", set()) | ids
-        transaction.on_commit(_index_pending)
+ENTRY_FIELDS = ("title", "tags", "standfirst", "body")
 
 
-def _index_pending():
-    ids, _pending.ids = getattr(_pending, "ids", set()), set()
-    if ids:
-        index_briefings(ids)
+def write_entries(briefing_ids, apps=global_apps):
+    """Write the entries of those of these briefings that are public, and remove the
+    others'. Insert-or-update, so writing one twice, or at once from two workers, leaves
+    one entry. `apps` gives the models, so that a migration can fill the index."""
+    SearchEntry = apps.get_model("briefings", "SearchEntry")
+    texts = entry_texts(briefing_ids, apps)
+    SearchEntry.objects.filter(briefing__in=briefing_ids).exclude(briefing__in=texts).delete()
+    SearchEntry.objects.bulk_create(
+        [SearchEntry(briefing_id=pk, **dict(zip(ENTRY_FIELDS, fields, strict=True)))
+         for pk, fields in texts.items()],
+        update_conflicts=True,
+        unique_fields=["briefing"],
+        update_fields=ENTRY_FIELDS,
+    )  # fmt: skip
+    if connection.vendor == "postgresql" and texts:
+        SearchEntry.objects.filter(pk__in=list(texts)).update(vector=vector())
 
 
-def index_briefings(briefing_ids, apps=global_apps):
-    """Write the entries of those of these briefings that are live, and remove the others'.
-
-    `apps` gives the models, so that a migration can fill the index with its own.
-    """
-    ids = list(briefing_ids)
-    for start in range(0, len(ids), INDEX_BATCH_SIZE):
-        with transaction.atomic():
-            _index_batch(ids[start : start + INDEX_BATCH_SIZE], apps)
-
-
-def _index_batch(ids, apps):
+def entry_texts(briefing_ids, apps=global_apps):
+    """What the entries of these briefings should hold: ENTRY_FIELDS by briefing id, for
+    the public ones only."""
     Briefing = apps.get_model("briefings", "Briefing")
     TaggedBriefing = apps.get_model("briefings", "TaggedBriefing")
-    SearchEntry = apps.get_model("briefings", "SearchEntry")
-    SearchEntry.objects.filter(briefing__in=ids).delete()
-    live = Briefing.objects.filter(pk__in=ids, is_live=True)
-    rows = list(live.values_list("pk", "title", "standfirst", "body_html"))
+    public = Briefing.objects.filter(pk__in=briefing_ids, counts_as_public=True)
+    rows = list(public.values_list("pk", "title", "standfirst", "body_html"))
     names = {}
     links = TaggedBriefing.objects.filter(content_object__in=[row[0] for row in rows])
     for briefing_id, name in links.values_list("content_object", "tag__name"):
         names.setdefault(briefing_id, []).append(name)
-    SearchEntry.objects.bulk_create(
-        SearchEntry(
-            briefing_id=pk,
-            title=_searchable(title),
-            tags=_searchable(", ".join(sorted(names.get(pk, [])))),
-            standfirst=_searchable(standfirst),
-            body=_searchable(text.plain_text(body_html)),
+    return {
+        pk: (
+            _searchable(title),
+            _searchable(", ".join(sorted(names.get(pk, [])))),
+            _searchable(standfirst),
+            _searchable(text.plain_text(body_html)),
         )
         for pk, title, standfirst, body_html in rows
+    }
+
+
+def stored_entry_texts(briefing_ids):
+    """What the entries of these briefings hold: (briefing id, ENTRY_FIELDS) rows."""
+    from .models import SearchEntry
+
+    stored = SearchEntry.objects.filter(pk__in=briefing_ids).values_list("pk", *ENTRY_FIELDS)
+    return [(pk, tuple(fields)) for pk, *fields in stored]
+
+
+def vector():
+    """The weighted words PostgreSQL stores for an entry."""
+    return functools.reduce(
+        operator.add,
+        (
+            SearchVector(field, weight=label, config=POSTGRES_CONFIG)
+            for field, label in POSTGRES_LABELS.items()
+        ),
     )
-    if connection.vendor == "postgresql" and rows:
-        vector = functools.reduce(
-            operator.add,
-            (
-                SearchVector(field, weight=label, config=POSTGRES_CONFIG)
-                for field, label in POSTGRES_LABELS.items()
-            ),
-        )
-        SearchEntry.objects.filter(pk__in=[row[0] for row in rows]).update(vector=vector)
 
 
 def _searchable(value):

@@ -1,8 +1,7 @@
-"""Every side effect of a change, connected in one place (BriefingsConfig.ready).
+"""Django's signals, handed to briefings/upkeep.py (connected in BriefingsConfig.ready).
 
-Counts and stored cards change inside the transaction; cached pages are retired after
-it commits (briefings/publication.py and page_versions.py); image files go after
-commit too.
+Every handler only names the event; upkeep.py does the work. Raw saves (fixtures)
+are left alone: `manage.py rebuild_derived` derives what they need.
 """
 
 from django.apps import apps as global_apps
@@ -17,101 +16,73 @@ from django.db.models.signals import (
 )
 from django.dispatch import receiver
 
-from . import cards, page_versions, publication, roles, search
-from .models import (
-    Briefing,
-    Correction,
-    FormerTagSlug,
-    Tag,
-    TaggedBriefing,
-    delete_image_files_if_unused,
-)
+from . import roles, upkeep
+from .models import Briefing, Correction, Tag, TaggedBriefing, delete_image_files_if_unused
 
 
 @receiver(pre_save, sender=Briefing, dispatch_uid="briefing-before-save")
-def remember_public_state(sender, instance, raw=False, **kwargs):
-    """Keep the stored slug and live flag, to know after the save what the public saw."""
-    if raw or instance.pk is None:
-        instance._before_save = None
+def before_briefing_save(sender, instance, raw=False, **kwargs):
+    if raw:
         return
-    instance._before_save = (
-        Briefing.objects.filter(pk=instance.pk).values_list("slug", "is_live").first()
-    )
+    upkeep.fill_briefing_fields(instance)
+    instance._stored_state = upkeep.stored_state(instance)
 
 
 @receiver(post_save, sender=Briefing, dispatch_uid="briefing-after-save")
-def follow_briefing_save(sender, instance, raw=False, **kwargs):
+def after_briefing_save(sender, instance, raw=False, **kwargs):
     if not raw:
-        publication.sync_after_save(instance, getattr(instance, "_before_save", None))
-        cards.refresh_cards([instance.pk])
+        upkeep.briefing_saved(instance, getattr(instance, "_stored_state", None))
 
 
 @receiver(pre_delete, sender=Briefing, dispatch_uid="briefing-before-delete")
-def follow_briefing_delete(sender, instance, **kwargs):
-    publication.before_delete(instance)
+def before_briefing_delete(sender, instance, **kwargs):
+    upkeep.briefing_deleting(instance)
 
 
 @receiver(post_save, sender=Correction, dispatch_uid="correction-after-save")
 @receiver(post_delete, sender=Correction, dispatch_uid="correction-after-delete")
-def follow_correction(sender, instance, raw=False, **kwargs):
+def after_correction_change(sender, instance, raw=False, **kwargs):
     if not raw:
-        publication.correction_changed(instance.briefing)
+        upkeep.correction_changed(instance.briefing_id)
 
 
 @receiver(m2m_changed, sender=TaggedBriefing, dispatch_uid="briefing-tags-changed")
-def follow_tag_change(sender, instance, action, pk_set, **kwargs):
+def after_tags_change(sender, instance, action, pk_set, **kwargs):
     """taggit sends the ids of the tags added or removed; a clear sends none, so keep them."""
-    if action == "pre_clear":
-        instance._tags_before_clear = set(instance.tags.values_list("pk", flat=True))
-    elif action == "post_clear":
-        publication.tags_removed(instance.pk, getattr(instance, "_tags_before_clear", set()))
+    if action == "pre_add":
+        upkeep.tags_changing(instance.pk, adding=pk_set)
+    elif action in ("pre_remove", "pre_clear"):
+        upkeep.tags_changing(instance.pk)
+        if action == "pre_clear":
+            instance._tags_before_clear = set(instance.tags.values_list("pk", flat=True))
     elif action == "post_add":
-        publication.tags_added(instance.pk, pk_set)
+        upkeep.tags_changed(instance.pk, pk_set, +1)
     elif action == "post_remove":
-        publication.tags_removed(instance.pk, pk_set)
-    if action in ("post_clear", "post_add", "post_remove"):
-        cards.refresh_cards([instance.pk])
+        upkeep.tags_changed(instance.pk, pk_set, -1)
+    elif action == "post_clear":
+        upkeep.tags_changed(instance.pk, getattr(instance, "_tags_before_clear", set()), -1)
 
 
 @receiver(pre_save, sender=Tag, dispatch_uid="tag-before-save")
-def remember_tag_slug(sender, instance, raw=False, **kwargs):
-    stored = Tag.objects.filter(pk=instance.pk).values_list("slug", flat=True)
-    instance._slug_before_save = None if raw or instance.pk is None else stored.first()
+def before_tag_save(sender, instance, raw=False, **kwargs):
+    if not raw:
+        upkeep.tag_saving(instance)
 
 
 @receiver(post_save, sender=Tag, dispatch_uid="tag-after-save")
-def follow_tag_edit(sender, instance, created, raw=False, **kwargs):
-    """A renamed tag shows on many pages (cards, other tags' lists): retire them all;
-    its old address leads to it."""
-    if raw:
-        return
-    old_slug = getattr(instance, "_slug_before_save", None)
-    if created or old_slug != instance.slug:
-        FormerTagSlug.objects.filter(slug=instance.slug).delete()  # in use again
-    if old_slug and old_slug != instance.slug:
-        FormerTagSlug.objects.update_or_create(slug=old_slug, defaults={"tag": instance})
-    if not created:
-        carriers = carriers_of(instance)
-        cards.refresh_cards(carriers)
-        search.index_after_commit(carriers)
-        page_versions.retire_everything_after_commit()
+def after_tag_save(sender, instance, created, raw=False, **kwargs):
+    if not raw:
+        upkeep.tag_saved(instance, created)
 
 
 @receiver(pre_delete, sender=Tag, dispatch_uid="tag-before-delete")
-def remember_carriers(sender, instance, **kwargs):
-    instance._carriers = carriers_of(instance)
+def before_tag_delete(sender, instance, **kwargs):
+    upkeep.tag_deleting(instance)
 
 
 @receiver(post_delete, sender=Tag, dispatch_uid="tag-after-delete")
-def follow_tag_delete(sender, instance, **kwargs):
-    carriers = getattr(instance, "_carriers", [])
-    cards.refresh_cards(carriers)
-    search.index_after_commit(carriers)
-    page_versions.retire_everything_after_commit()
-
-
-def carriers_of(tag):
-    return list(TaggedBriefing.objects.filter(tag=tag).values_list("content_object", flat=True))
+def after_tag_delete(sender, instance, **kwargs):
+    upkeep.tag_deleted(instance)
 
 
 @receiver(post_delete, sender=Briefing, dispatch_uid="briefing-image-files")

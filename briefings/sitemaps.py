@@ -13,10 +13,10 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 
+from .caching.page_cache import page_number_key, public_page
+from .caching.surrogate_keys import LATEST_LIST, TAG_COUNTS
 from .context_processors import public_address
 from .models import Briefing, Tag
-from .page_cache import page_number_key, public_page
-from .page_versions import LATEST_LIST, TAG_COUNTS
 
 
 class BriefingSitemap(Sitemap):

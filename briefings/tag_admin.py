@@ -4,6 +4,8 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 
+from . import upkeep
+from .forms import TagAdminForm
 from .models import Tag, TaggedBriefing
 
 
@@ -24,6 +26,7 @@ class UnusedTagFilter(admin.SimpleListFilter):
 
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
+    form = TagAdminForm
     list_display = ["name", "slug", "published_count"]
     list_filter = [UnusedTagFilter]
     search_fields = ["name"]
@@ -44,7 +47,7 @@ class TagAdmin(admin.ModelAdmin):
             names = ", ".join(f"“{tag.name}”" for tag in merged)
             self.log_change(request, keep, f"Merged {names} into it.")
             self.log_deletions(request, Tag.objects.filter(pk__in=[tag.pk for tag in merged]))
-            keep.absorb(merged)
+            upkeep.tags_merged(keep, merged)
         self.message_user(
             request, f"Merged {len(merged)} tag(s) into “{keep.name}”.", messages.SUCCESS
         )

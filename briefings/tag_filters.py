@@ -60,7 +60,7 @@ def _pair_count(tag_id, other_id):
 
 @compiled_once
 def _newest_carrying_all(tag_ids, limit):
-    links = TaggedBriefing.objects.live_with_all(tag_ids)
+    links = TaggedBriefing.objects.public_with_all(tag_ids)
     newest = links.order_by("-published_at", "-content_object_id")
     return newest.values_list("content_object")[:limit]
 
@@ -106,7 +106,7 @@ def _names_of(tag_ids):
 
 @compiled_once
 def _carried_by_newest(tag_ids, limit):
-    newest = TaggedBriefing.objects.live_with_all(tag_ids).order_by(
+    newest = TaggedBriefing.objects.public_with_all(tag_ids).order_by(
         "-published_at", "-content_object_id"
     )
     sample = newest.values_list("content_object", flat=True)[:NARROWING_SAMPLE]

@@ -146,8 +146,12 @@ def parse_tag_names(typed):
 
 def tag_names_text(tags):
     """The names of tags as parse_tag_names reads them back (TAGGIT_STRING_FROM_TAGS)."""
-    names = sorted((tag.name for tag in tags), key=str.casefold)
-    return ", ".join(_quoted_if_needed(name) for name in names)
+    return typed_tag_names(tag.name for tag in tags)
+
+
+def typed_tag_names(names):
+    """Tag names as an editor types them: in a reader's order, quoted where needed."""
+    return ", ".join(_quoted_if_needed(name) for name in sorted(names, key=sort_key))
 
 
 def _quoted_if_needed(name):

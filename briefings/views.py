@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
 from . import text
+from .caching.page_cache import depends_also_on, page_number_key, public_page
+from .caching.surrogate_keys import CORRECTIONS, LATEST_LIST, TAG_COUNTS, briefing_page, tag_page
 from .cards import links_in_order, listed_cards, listed_rows, most_used_topics, tag_links
 from .compiled import compiled_once
 from .context_processors import public_address
@@ -25,8 +27,6 @@ from .models import (
     FormerTagSlug,
     TaggedBriefing,
 )
-from .page_cache import depends_also_on, page_number_key, public_page
-from .page_versions import CORRECTIONS, LATEST_LIST, TAG_COUNTS, briefing_page, tag_page
 from .pagination import cursor_query_key, newest_first
 from .related import related_cards, source_tags
 from .tag_filters import (
@@ -108,7 +108,7 @@ def briefing_detail(request, slug):
                         for made_at, note in _corrections_to(briefing.pk)],
     }  # fmt: skip
     response = render(request, "briefings/detail.html", context)
-    if not briefing.is_public:
+    if not briefing.is_published_now:
         add_never_cache_headers(response)
     return response
 
@@ -197,7 +197,7 @@ def numbered_page(request, items, per_page):
 def former_address(request, slug):
     """Where a public briefing's old address leads: a 301 to it, or 410 if it was deleted."""
     former = FormerAddress.objects.select_related("briefing").filter(slug=slug).first()
-    if former is None or (former.briefing and not former.briefing.is_public):
+    if former is None or (former.briefing and not former.briefing.is_published_now):
         raise Http404("No such briefing.")
     if former.briefing is None:
         return render(request, "410.html", status=410)
@@ -355,7 +355,7 @@ def no_briefings_with_all(request, selected):
     if len(selected) > 2:
         for left_out in selected:
             rest = [tag for tag in selected if tag != left_out]
-            if TaggedBriefing.objects.live_with_all(rarest_first(rest)).exists():
+            if TaggedBriefing.objects.public_with_all(rarest_first(rest)).exists():
                 nearest.append({"tags": rest, "url": filter_url([tag.slug for tag in rest])})
     context = {"selected": selected, "nearest": nearest}
     return render(request, "briefings/no_match.html", context, status=404)

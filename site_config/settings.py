@@ -60,7 +60,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: a cached page is stored with what every other middleware adds, and a
     # reader's hit skips them all.
-    "briefings.page_cache.PublicPageCacheMiddleware",
+    "briefings.caching.page_cache.PublicPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -109,12 +109,21 @@ DATABASES = {
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=600
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several workers on one file: readers never wait for a writer (WAL), a writer waits
+    # its turn rather than failing (timeout), and a transaction that will write takes
+    # the write lock when it begins, so it never fails to upgrade a read lock halfway.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     # Shared by every worker: the versions of what cached pages show
-    # (briefings/page_versions.py). Redis when configured, else a database table
+    # (briefings/caching/surrogate_keys.py). Redis when configured, else a database table
     # (made by a migration), so that several workers agree either way.
     "default": (
         {
@@ -139,10 +148,17 @@ CACHES = {
     },
 }
 
-# How long a public page is served from the cache at most; an edit retires the pages
-# it affects in every worker within a second (see briefings/page_cache.py).
+# How long a public page is served from the cache at most; an edit purges the pages
+# it affects in every worker within a second (see briefings/caching/page_cache.py).
 # 0 turns the page cache off.
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "60"))
+
+# Whether requests bring in scheduled briefings whose time has come (at most once a
+# second a worker). On in development, so `make run` needs nothing else; in production
+# `manage.py release_due --loop` runs beside the app servers instead.
+RELEASE_DUE_IN_REQUESTS = (
+    os.environ.get("DJANGO_RELEASE_DUE_IN_REQUESTS", "1" if DEBUG else "0") == "1"
+)
 
 # The site's public address, for canonical links; pages are cached whatever host a
 # request names. Unset in development, where the request's own host is used.

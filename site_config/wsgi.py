@@ -5,6 +5,6 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "site_config.settings")
 django_application = get_wsgi_application()
 
-from briefings.page_cache import serve_cached_pages  # noqa: E402 (needs Django set up)
+from briefings.caching.page_cache import serve_cached_pages  # noqa: E402 (needs Django set up)
 
 application = serve_cached_pages(django_application)

@@ -15,9 +15,9 @@ from django.utils import timezone
 from PIL import Image
 
 from briefings import roles
+from briefings.caching.page_cache import release_schedule
+from briefings.caching.surrogate_keys import shared_versions
 from briefings.models import Briefing, Status, Tag, TagPair
-from briefings.page_cache import release_schedule
-from briefings.page_versions import shared_versions
 
 _numbers = itertools.count(1)
 PROJECT = Path(__file__).resolve().parent.parent

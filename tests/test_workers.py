@@ -1,4 +1,5 @@
-"""Two real gunicorn workers with the default settings (no Redis) agree within seconds.
+"""Two real gunicorn workers with the default settings (no Redis) and the release runner
+agree within seconds.
 
 Each worker is a gunicorn of its own, so the test knows which one answers; both share
 the SQLite database and, through it, the page versions. Changes are made by a third
@@ -57,6 +58,13 @@ def two_workers(tmp_path_factory):
     with ExitStack() as stack:
         ports = [stack.enter_context(serve("site_config.wsgi", env, PROJECT, workers=1))
                  for _ in range(2)]  # fmt: skip
+        # Production brings scheduled briefings in with a runner, not in requests.
+        runner = subprocess.Popen(
+            [sys.executable, "manage.py", "release_due", "--loop", "--every", "0.5"],
+            cwd=PROJECT, env=env, stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        stack.callback(runner.wait, timeout=30)
+        stack.callback(runner.terminate)
         yield env, ports
 
 

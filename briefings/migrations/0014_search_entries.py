@@ -4,8 +4,9 @@ import django.contrib.postgres.search
 import django.db.models.deletion
 from django.db import migrations, models
 
-from briefings import search
 
+FTS_TABLE = "briefings_search_fts"
+ENTRY_TABLE = "briefings_searchentry"
 FTS_COLUMNS = "title, tags, standfirst, body"
 NEW_ROW = "new.briefing_id, new.title, new.tags, new.standfirst, new.body"
 OLD_ROW = "old.briefing_id, old.title, old.tags, old.standfirst, old.body"
@@ -13,34 +14,34 @@ OLD_ROW = "old.briefing_id, old.title, old.tags, old.standfirst, old.body"
 # FTS5 reads the entries table for snippets ("external content"); the triggers keep its
 # index in step with every insert, update and delete there.
 SQLITE_INDEX = [
-    f"""CREATE VIRTUAL TABLE {search.FTS_TABLE} USING fts5({FTS_COLUMNS},
-        content='{search.ENTRY_TABLE}', content_rowid='briefing_id',
+    f"""CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5({FTS_COLUMNS},
+        content='{ENTRY_TABLE}', content_rowid='briefing_id',
         tokenize='porter unicode61 remove_diacritics 2')""",
-    f"""CREATE TRIGGER briefings_search_insert AFTER INSERT ON {search.ENTRY_TABLE} BEGIN
-        INSERT INTO {search.FTS_TABLE}(rowid, {FTS_COLUMNS}) VALUES ({NEW_ROW}); END""",
-    f"""CREATE TRIGGER briefings_search_delete AFTER DELETE ON {search.ENTRY_TABLE} BEGIN
-        INSERT INTO {search.FTS_TABLE}({search.FTS_TABLE}, rowid, {FTS_COLUMNS})
+    f"""CREATE TRIGGER briefings_search_insert AFTER INSERT ON {ENTRY_TABLE} BEGIN
+        INSERT INTO {FTS_TABLE}(rowid, {FTS_COLUMNS}) VALUES ({NEW_ROW}); END""",
+    f"""CREATE TRIGGER briefings_search_delete AFTER DELETE ON {ENTRY_TABLE} BEGIN
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {FTS_COLUMNS})
         VALUES ('delete', {OLD_ROW}); END""",
-    f"""CREATE TRIGGER briefings_search_update AFTER UPDATE ON {search.ENTRY_TABLE} BEGIN
-        INSERT INTO {search.FTS_TABLE}({search.FTS_TABLE}, rowid, {FTS_COLUMNS})
+    f"""CREATE TRIGGER briefings_search_update AFTER UPDATE ON {ENTRY_TABLE} BEGIN
+        INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, {FTS_COLUMNS})
         VALUES ('delete', {OLD_ROW});
-        INSERT INTO {search.FTS_TABLE}(rowid, {FTS_COLUMNS}) VALUES ({NEW_ROW}); END""",
+        INSERT INTO {FTS_TABLE}(rowid, {FTS_COLUMNS}) VALUES ({NEW_ROW}); END""",
 ]
 SQLITE_UNDO = [
     "DROP TRIGGER briefings_search_insert",
     "DROP TRIGGER briefings_search_delete",
     "DROP TRIGGER briefings_search_update",
-    f"DROP TABLE {search.FTS_TABLE}",
+    f"DROP TABLE {FTS_TABLE}",
 ]
 # Long values (the body, the vector) are kept out of line, so the table itself stays
 # narrow: a search reads the rows its index finds, a thousand pages rather than thirty.
 POSTGRES_INDEX = [
-    f"CREATE INDEX briefings_search_vector_idx ON {search.ENTRY_TABLE} USING gin (vector)",
-    f"ALTER TABLE {search.ENTRY_TABLE} SET (toast_tuple_target = 128)",
+    f"CREATE INDEX briefings_search_vector_idx ON {ENTRY_TABLE} USING gin (vector)",
+    f"ALTER TABLE {ENTRY_TABLE} SET (toast_tuple_target = 128)",
 ]
 POSTGRES_UNDO = [
     "DROP INDEX briefings_search_vector_idx",
-    f"ALTER TABLE {search.ENTRY_TABLE} RESET (toast_tuple_target)",
+    f"ALTER TABLE {ENTRY_TABLE} RESET (toast_tuple_target)",
 ]
 
 
@@ -50,12 +51,6 @@ def run_for_engine(statements):
             schema_editor.execute(statement)
 
     return run
-
-
-def index_live_briefings(apps, schema_editor):
-    Briefing = apps.get_model("briefings", "Briefing")
-    live = Briefing.objects.filter(is_live=True).values_list("pk", flat=True)
-    search.index_briefings(list(live), apps=apps)
 
 
 class Migration(migrations.Migration):
@@ -83,5 +78,5 @@ class Migration(migrations.Migration):
             run_for_engine({"sqlite": SQLITE_INDEX, "postgresql": POSTGRES_INDEX}),
             run_for_engine({"sqlite": SQLITE_UNDO, "postgresql": POSTGRES_UNDO}),
         ),
-        migrations.RunPython(index_live_briefings, migrations.RunPython.noop),
+        # Entries of briefings already public are written by migration 0019's queue.
     ]

@@ -3,7 +3,8 @@
 Tag popularity follows Zipf's law (a few tags on a third or half of all briefings, a
 long tail on one or two each), and so do the words of the text, drawn from a
 vocabulary of thousands. About 3 % of briefings are drafts and a few are scheduled;
-the rest are spread over ten years. Derived fields come from the models' own methods.
+the rest are spread over ten years. Derived values come from briefings/upkeep.py and
+briefings/derived.py, as for any other write.
 """
 
 import itertools
@@ -16,8 +17,9 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.utils import timezone
 
-from briefings import cards, images, page_versions, search, text
-from briefings.models import Briefing, Status, Tag, TaggedBriefing, TagPair
+from briefings import derived, images, text, upkeep
+from briefings.caching import surrogate_keys
+from briefings.models import MAX_TAGS_PER_BRIEFING, Briefing, Status, Tag, TaggedBriefing
 from briefings.placeholder_images import generated_image
 
 BATCH_SIZE = 1000
@@ -75,22 +77,22 @@ class Command(BaseCommand):
                     TaggedBriefing(
                         content_object=briefing,
                         tag=tag,
-                        is_live=briefing.is_live,
+                        counts_as_public=briefing.counts_as_public,
                         published_at=briefing.published_at,
                     )
                     for n, briefing in zip(numbers, briefings, strict=True)
                     for tag in choose_tags(rng, tag_ranks, tag_pool, n)
                 )
-                cards.refresh_cards([briefing.pk for briefing in briefings])
-                search.index_briefings([briefing.pk for briefing in briefings])
+                upkeep.finish([briefing.pk for briefing in briefings])
             self.stdout.write(
                 f"{numbers.stop}/{count} briefings ({time.monotonic() - started:.0f} s)"
             )
         analyze()
         with transaction.atomic():
-            Tag.objects.recount_published()  # bulk_create sends no signals
-            TagPair.objects.recount()
-            page_versions.retire_everything_after_commit()
+            # bulk_create sends no signals: the counts are derived afresh, as a repair would.
+            derived.recount()
+            derived.recount_pairs()
+            surrogate_keys.purge_after_commit({surrogate_keys.SITE})
         analyze()
         self.stdout.write(
             f"Created {count} briefings over {len(tag_pool)} tags "
@@ -106,7 +108,7 @@ class Command(BaseCommand):
         for name in names:
             if text.name_key(name) not in existing:
                 tag = Tag(name=name)
-                tag.fill_derived_fields()
+                upkeep.fill_tag_fields(tag)
                 tag.slug = unique_slug(tag.slugify(name), taken_slugs)
                 new_tags.append(tag)
         Tag.objects.bulk_create(new_tags, batch_size=BATCH_SIZE)
@@ -174,7 +176,7 @@ def unique_slug(slug, taken):
 
 def choose_tags(rng, tag_ranks, tag_pool, n):
     """3 to 6 distinct tags by popularity, one of them from the tail so every tag is used."""
-    wanted = min(rng.randint(3, 6), len(tag_pool))
+    wanted = min(rng.randint(3, 6), len(tag_pool), MAX_TAGS_PER_BRIEFING)
     chosen = {tag_pool[n % len(tag_pool)]} if n < len(tag_pool) else set()
     while len(chosen) < wanted:
         chosen.update(tag_ranks.draw(rng, wanted - len(chosen)))
@@ -202,8 +204,8 @@ def make_briefing(rng, seed, n, now, words, vocabulary, image_pool):
         status=status,
         published_at=published_at,
     )
-    briefing.fill_derived_fields()
-    briefing.is_live = briefing.is_public
+    upkeep.fill_briefing_fields(briefing)
+    briefing.counts_as_public = briefing.is_published_now
     return briefing
 
 

@@ -1,18 +1,19 @@
 """Public pages are cached whole, in each worker's memory, and retired precisely.
 
-A view opts in with @public_page, naming what its page shows (its dependencies, see
-page_versions.py) and reading its query string through one function that returns the
+A view opts in with @public_page, naming what its page shows (its surrogate keys, see
+surrogate_keys.py) and reading its query string through one function that returns the
 canonical form of the parameters that change the page. The middleware then:
 
 - serves only anonymous GET and HEAD requests from the cache: a request carrying a
   session cookie (an editor) neither reads nor fills it;
 - keys a page by its path, that canonical query and the current version of each of
-  its dependencies; the host and any other parameter (utm_*, junk) are not part of the
+  its surrogate keys; the host and any other parameter (utm_*, junk) are not part of the
   key, so they cannot fill the cache, which is bounded besides (MAX_ENTRIES);
 - stores only full 200 pages that set no cookie: 404s, redirects and previews are not
   kept;
-- once a second, brings in briefings whose scheduled time has come
-  (publication.release_due_briefings), which retires the pages that must show them.
+- where settings.RELEASE_DUE_IN_REQUESTS is on (development), at most once a second
+  brings in briefings whose scheduled time has come (upkeep.release_due), which purges
+  the pages that must show them; elsewhere `manage.py release_due --loop` does.
 
 The middleware comes first in MIDDLEWARE, so a stored page carries every header the
 others add (security headers, ETag) and a hit needs none of them again.
@@ -27,6 +28,7 @@ query string included, which lets any visitor fill the cache with copies.
 
 import functools
 import hashlib
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,18 +37,21 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.exceptions import SuspiciousOperation
 from django.core.handlers.wsgi import WSGIRequest
+from django.db import DatabaseError
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, set_response_etag
 from django.utils.http import parse_http_date_safe
 
-from . import page_versions, publication
+from .. import upkeep
+from . import surrogate_keys
 
 RELEASE_CHECK_SECONDS = 1.0
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class PagePolicy:
-    depends_on: Callable[..., set]  # the view's URL keyword arguments -> dependencies
+    depends_on: Callable[..., set]  # the view's URL keyword arguments -> surrogate keys
     query_key: Callable  # request.GET -> canonical string; ValueError if malformed
 
 
@@ -77,7 +82,8 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        release_schedule.release_if_due()
+        if settings.RELEASE_DUE_IN_REQUESTS:
+            release_schedule.release_if_due()
         key = cache_key(request)
         if key is None:
             return self.get_response(request)
@@ -99,7 +105,7 @@ def serve_cached_pages(application):
 
     def serve(environ, start_response):
         response = None
-        if not release_schedule.is_due():
+        if not (settings.RELEASE_DUE_IN_REQUESTS and release_schedule.is_due()):
             # WSGIRequest rewrites PATH_INFO; Django must get the environ as it came.
             request = WSGIRequest(dict(environ))
             try:
@@ -116,7 +122,11 @@ def serve_cached_pages(application):
 
 
 class ReleaseSchedule:
-    """Brings in briefings whose scheduled time has come, at most once a second a worker."""
+    """Brings in briefings whose scheduled time has come, at most once a second a worker.
+
+    For development only: a reader's request never fails for it (a database error is
+    logged and the next second tries again).
+    """
 
     def __init__(self):
         self.next_check = 0.0
@@ -128,7 +138,10 @@ class ReleaseSchedule:
     def release_if_due(self):
         if self.is_due():
             self.next_check = time.time() + RELEASE_CHECK_SECONDS
-            publication.release_due_briefings()
+            try:
+                upkeep.release_due()
+            except DatabaseError:
+                logger.exception("Releasing scheduled briefings failed; retrying shortly.")
 
 
 release_schedule = ReleaseSchedule()
@@ -155,11 +168,11 @@ def cache_key(request, remembered_only=False):
         return None  # the view answers malformed parameters with a 404
     address = (request.method, request.scheme, request.path_info, query)
     found = found_while_rendering.get(address, ())
-    things = sorted({page_versions.SITE, *policy.depends_on(**url_arguments), *found})
-    versions = page_versions.shared_versions.versions(things, remembered_only)
+    keys = sorted({surrogate_keys.SITE, *policy.depends_on(**url_arguments), *found})
+    versions = surrogate_keys.shared_versions.versions(keys, remembered_only)
     if versions is None:
         return None
-    request.page_key_parts = (address, dict(zip(things, versions, strict=True)))
+    request.page_key_parts = (address, dict(zip(keys, versions, strict=True)))
     return _hashed(*request.page_key_parts)
 
 
@@ -169,13 +182,13 @@ def _hashed(address, versions):
     return "page:" + hashlib.sha256(page.encode()).hexdigest()
 
 
-# What pages found they depend on while rendering, by (method, scheme, path, query);
+# The surrogate keys pages found while rendering, by (method, scheme, path, query);
 # bounded, like everything a URL can put in a worker's memory.
 found_while_rendering = {}
 
 
-def depends_also_on(request, things):
-    """Add to this page's dependencies some that only rendering finds (a briefing's
+def depends_also_on(request, keys):
+    """Add to this page's surrogate keys some that only rendering finds (a briefing's
     related list follows the tags it came from).
 
     Their versions are read now, before the data they cover, so a change committed
@@ -184,21 +197,21 @@ def depends_also_on(request, things):
     parts = getattr(request, "page_key_parts", None)
     if parts is None:
         return
-    things = sorted(things)
-    versions = page_versions.shared_versions.versions(things)
+    keys = sorted(keys)
+    versions = surrogate_keys.shared_versions.versions(keys)
     if versions is None:
         request.page_key_parts = None
         return
     address, known = parts
-    if len(found_while_rendering) >= page_versions.REMEMBERED_AT_MOST:
+    if len(found_while_rendering) >= surrogate_keys.REMEMBERED_AT_MOST:
         found_while_rendering.clear()
-    found_while_rendering[address] = things
-    request.page_key_parts = (address, dict(zip(things, versions, strict=True)) | known)
+    found_while_rendering[address] = keys
+    request.page_key_parts = (address, dict(zip(keys, versions, strict=True)) | known)
 
 
 def key_with_found(request):
     """The key to store the page under: the one its request was looked up by, with
-    the dependencies found while rendering it."""
+    the surrogate keys found while rendering it."""
     parts = getattr(request, "page_key_parts", None)
     return None if parts is None else _hashed(parts[0], dict(sorted(parts[1].items())))
 

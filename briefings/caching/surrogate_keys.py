@@ -1,22 +1,22 @@
-"""What cached pages depend on, and the version of each, shared by every worker.
+"""Surrogate keys: what a cached page depends on, and the version of each, shared by
+every worker.
 
-A cached page is stored under the versions of the things it shows (see page_cache.py):
-the whole site, the latest list, the topic counts, one briefing, one tag's lists.
-A change gives each thing it touched a new version once its transaction commits, so
-pages that show it are no longer found, and all others stay cached.
+A cached page is stored under the versions of its surrogate keys (see page_cache.py):
+the whole site, the latest list, the topic counts, one briefing, one tag's lists. A
+change purges each key it touched once its transaction commits: the key gets a new
+version, so pages stored under the old one are no longer found, and all others stay.
 
 The versions live in the default cache: Redis when REDIS_URL is set, else a table in
 the database, so that every worker sees them. Each worker remembers a version for up to
-REFRESH_SECONDS, so a change made in one worker shows in the others within that time,
-and a cached page costs at most one look-up a second per thing it depends on.
+REFRESH_SECONDS, so a purge made in one worker shows in the others within that time,
+and a cached page costs at most one look-up a second per key.
 
 A version lives a little longer than any page stored under the one before it; once it
-expires the thing reads as version "0" again, which no live page is stored under. The
-shared store therefore holds only recently changed things, whatever readers ask for.
+expires the key reads as version "0" again, which no live page is stored under.
 
 If the shared store fails (a Redis that hangs or is down), pages are served uncached and
-the store is left alone for RETRY_SECONDS, so each request costs microseconds instead of
-a time-out; changes made meanwhile are sent when it answers again.
+the store is left alone for RETRY_SECONDS; purges made meanwhile are kept in this
+worker and sent when it answers again.
 """
 
 import hashlib
@@ -40,9 +40,10 @@ RETRY_SECONDS = 5.0
 logger = logging.getLogger(__name__)
 
 
-def version_key(thing):
-    """The shared cache's key for a thing: hashed, as URLs can name anything, at any length."""
-    return "briefings:version:" + hashlib.sha256(thing.encode()).hexdigest()[:32]
+def version_key(key):
+    """Where the shared cache keeps a surrogate key's version: hashed, as URLs can name
+    anything, at any length."""
+    return "briefings:version:" + hashlib.sha256(key.encode()).hexdigest()[:32]
 
 
 def briefing_page(slug):
@@ -58,13 +59,13 @@ class SharedVersions:
     """This worker's view of the shared versions, with a circuit breaker around the store."""
 
     def __init__(self):
-        self.known = {}  # thing -> (version, when it was read)
-        self.unsent = {}  # thing -> version, made while the store was down
+        self.known = {}  # surrogate key -> (version, when it was read)
+        self.unsent = {}  # surrogate key -> version, purged while the store was down
         self.down_until = 0.0
         self.lock = threading.Lock()
 
-    def versions(self, things, remembered_only=False):
-        """The current version of each thing, or None while the shared store is down.
+    def versions(self, keys, remembered_only=False):
+        """The current version of each key, or None while the shared store is down.
 
         remembered_only: None as well if the store would have to be asked.
         """
@@ -74,27 +75,27 @@ class SharedVersions:
         if len(self.known) >= REMEMBERED_AT_MOST:
             with self.lock:
                 self.known.clear()
-        stale = [thing for thing in things if self._is_stale(thing, now)]
+        stale = [key for key in keys if self._is_stale(key, now)]
         if stale or self.unsent:
             if remembered_only:
                 return None
             try:
                 self._send_unsent()
-                keys = {thing: version_key(thing) for thing in stale}
-                found = cache.get_many(keys.values())
+                stored_as = {key: version_key(key) for key in stale}
+                found = cache.get_many(stored_as.values())
             except RedisError:
                 self._mark_down(now)
                 return None
             with self.lock:
-                for thing in stale:
-                    self.known[thing] = (found.get(keys[thing], "0"), now)
-        return [self.known[thing][0] for thing in things]
+                for key in stale:
+                    self.known[key] = (found.get(stored_as[key], "0"), now)
+        return [self.known[key][0] for key in keys]
 
-    def renew(self, things):
-        """Give these things new versions, here at once and for other workers shortly."""
-        fresh = {thing: uuid.uuid4().hex for thing in things}
+    def purge(self, keys):
+        """Give these keys new versions, here at once and for other workers shortly."""
+        fresh = {key: uuid.uuid4().hex for key in keys}
         with self.lock:
-            self.known.update({thing: (version, time.time()) for thing, version in fresh.items()})
+            self.known.update({key: (version, time.time()) for key, version in fresh.items()})
             self.unsent.update(fresh)
         if time.time() >= self.down_until:
             try:
@@ -109,8 +110,8 @@ class SharedVersions:
             self.unsent.clear()
             self.down_until = 0.0
 
-    def _is_stale(self, thing, now):
-        remembered = self.known.get(thing)
+    def _is_stale(self, key, now):
+        remembered = self.known.get(key)
         return remembered is None or now - remembered[1] >= REFRESH_SECONDS
 
     def _send_unsent(self):
@@ -120,13 +121,13 @@ class SharedVersions:
             return
         # Long enough that every page stored under the previous version has expired.
         cache.set_many(
-            {version_key(thing): version for thing, version in sending.items()},
+            {version_key(key): version for key, version in sending.items()},
             timeout=2 * settings.PAGE_CACHE_SECONDS + 2 * REFRESH_SECONDS,
         )
         with self.lock:
-            for thing, version in sending.items():
-                if self.unsent.get(thing) == version:
-                    del self.unsent[thing]
+            for key, version in sending.items():
+                if self.unsent.get(key) == version:
+                    del self.unsent[key]
 
     def _mark_down(self, now):
         logger.warning(
@@ -141,25 +142,21 @@ shared_versions = SharedVersions()
 _pending = threading.local()
 
 
-def retire_after_commit(things):
-    """Renew these things' versions once the current transaction commits.
+def purge_after_commit(keys):
+    """Purge these surrogate keys once the current transaction commits.
 
-    Every change in a transaction adds to one set, renewed by the first callback to
-    run at commit; the others find it empty. So an admin save that changes a briefing
-    and its tags renews each thing once, and a page rendered before the commit can
-    never be stored under the new versions.
+    Every change in a transaction adds to one set, purged by the first callback to run
+    at commit; the others find it empty. So an admin save that changes a briefing and
+    its tags purges each key once, and a page rendered before the commit can never be
+    stored under the new versions.
     """
-    if not hasattr(_pending, "things"):
-        _pending.things = set()
-    _pending.things.update(things)
-    transaction.on_commit(_renew_pending)
+    if not hasattr(_pending, "keys"):
+        _pending.keys = set()
+    _pending.keys.update(keys)
+    transaction.on_commit(_purge_pending, robust=True)
 
 
-def retire_everything_after_commit():
-    retire_after_commit({SITE})
-
-
-def _renew_pending():
-    things, _pending.things = getattr(_pending, "things", set()), set()
-    if things:
-        shared_versions.renew(things)
+def _purge_pending():
+    keys, _pending.keys = getattr(_pending, "keys", set()), set()
+    if keys:
+        shared_versions.purge(keys)

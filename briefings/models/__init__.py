@@ -1,0 +1,34 @@
+"""The app's models, by concern; imported from here by the rest of the app."""
+
+from .briefings import (
+    KEPT_BY_UPKEEP,
+    Briefing,
+    BriefingQuerySet,
+    PendingUpkeep,
+    Status,
+    briefing_url,
+    delete_image_files_if_unused,
+    published_condition,
+    revisions_refer_to,
+    stamp_publication_time,
+)
+from .corrections import Correction, FormerAddress
+from .search import SearchEntry
+from .tags import (
+    MAX_TAGS_PER_BRIEFING,
+    OTHER_INITIAL,
+    FormerTagSlug,
+    Tag,
+    TaggedBriefing,
+    TagPair,
+    tag_filter_url,
+    validate_tag_slug,
+)
+
+__all__ = [
+    "KEPT_BY_UPKEEP", "MAX_TAGS_PER_BRIEFING", "OTHER_INITIAL",
+    "Briefing", "BriefingQuerySet", "Correction", "FormerAddress", "FormerTagSlug",
+    "PendingUpkeep", "SearchEntry", "Status", "Tag", "TagPair", "TaggedBriefing",
+    "briefing_url", "delete_image_files_if_unused", "published_condition",
+    "revisions_refer_to", "stamp_publication_time", "tag_filter_url", "validate_tag_slug",
+]  # fmt: skip

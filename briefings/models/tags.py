@@ -1,0 +1,230 @@
+"""Topics (`Tag` in code), the links that put them on briefings, and how often they meet.
+
+The counts on topics and pairs and the copies on links are derived values: written by
+briefings/upkeep.py alone, checked and repaired by `manage.py rebuild_derived`.
+"""
+
+import functools
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models import Count, Exists, OuterRef, Q
+from django.urls import reverse
+from taggit.managers import _TaggableManager
+from taggit.models import ItemBase, NaturalKeyManager, TagBase
+
+from .. import text
+
+TAG_SLUG_BASE_LENGTH = 90  # leaves room for taggit's "_2" suffix in a 100-character slug
+OTHER_INITIAL = "#"  # tags index section for names not starting with a Latin letter
+# The most topics one briefing may carry: every path that tags a briefing holds it.
+MAX_TAGS_PER_BRIEFING = 30
+
+
+def validate_tag_slug(value):
+    if not text.is_unicode_slug(value):
+        raise ValidationError(
+            "Use letters, digits, hyphens and underscores only (any script).",
+            code="invalid_tag_slug",
+        )
+
+
+class TagQuerySet(models.QuerySet):
+    """Tag queries. Public code passes only published() briefings; the admin may pass any."""
+
+    def in_use(self):
+        """Tags that at least one public briefing carries."""
+        return self.filter(published_count__gt=0)
+
+    def by_use(self):
+        """Most used first; the admin lists unused tags too."""
+        return self.order_by("-published_count", "sort_key")
+
+    def most_used(self):
+        return self.in_use().by_use()
+
+    def carried_by(self, briefings, limit, excluding=()):
+        """Up to `limit` tags that these briefings carry, most carried first.
+
+        Rows of (tag id, how many carry it), grouped from the links by id alone:
+        starting from the tags table instead, SQLite would probe every tag in it,
+        and grouping by name would sort every link's name.
+        """
+        return (
+            TaggedBriefing.objects.filter(content_object__in=briefings)
+            .exclude(tag__in=excluding)
+            .values_list("tag")
+            .annotate(count=Count("pk"))
+            .order_by("-count", "tag")[:limit]
+        )
+
+    def with_names(self, names):
+        """The tags with these names, matched as text.name_key folds them."""
+        return self.filter(name_key__in=[text.name_key(name) for name in names])
+
+
+class Tag(TagBase):
+    """A topic. Names are unique as text.name_key folds them; slugs keep every script."""
+
+    # Django's unicode slug validator rejects combining marks, so Hindi slugs
+    # could not be saved through a form.
+    slug = models.CharField(max_length=100, unique=True, validators=[validate_tag_slug])
+    # The database's LOWER() folds only ASCII on SQLite, so uniqueness ignoring case
+    # rests on a folded copy of the name made in Python.
+    name_key = models.CharField(max_length=100, unique=True, editable=False)
+    # The order readers expect: ignoring case and accents (text.sort_key).
+    sort_key = models.CharField(max_length=202, editable=False, default="")
+    initial = models.CharField(max_length=1, editable=False, default=OTHER_INITIAL)
+    published_count = models.PositiveIntegerField(
+        "published briefings",
+        default=0,
+        editable=False,
+        help_text="Kept up to date as briefings go live or leave the site.",
+    )
+    description = models.TextField(
+        max_length=2000,
+        blank=True,
+        help_text="Optional, shown on the topic's page. Markdown: *emphasis*, [link](https://…).",
+    )
+    description_html = models.TextField(editable=False, default="")
+
+    objects = TagQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sort_key"]
+        indexes = [
+            models.Index(fields=["-published_count", "sort_key"], name="tag_most_used_idx"),
+            models.Index(fields=["initial", "sort_key"], name="tag_initial_idx"),
+        ]
+
+    def get_absolute_url(self):
+        return tag_filter_url((self.slug,))
+
+    def slugify(self, tag, i=None):
+        slug = text.unicode_slug(tag)[:TAG_SLUG_BASE_LENGTH] or "tag"
+        return slug if i is None else f"{slug}_{i}"
+
+
+@functools.lru_cache(maxsize=20_000)
+def tag_filter_url(slugs):
+    """The address of the page for these tag slugs (a sorted tuple); reversed once each."""
+    return reverse("briefings:tag", kwargs={"slugs": list(slugs)})
+
+
+class CasefoldTagManager(_TaggableManager):
+    """Finds the existing tag for a typed name as text.name_key folds it.
+
+    taggit matches names with the database's iexact, which folds only ASCII on SQLite:
+    "École" would not find "école" there and would then break the uniqueness rule.
+    """
+
+    def _to_tag_model_instances(self, tags, tag_kwargs):
+        names = [tag for tag in tags if isinstance(tag, str)]
+        existing = {tag.name_key: tag for tag in Tag.objects.with_names(names)}
+        resolved = []
+        for tag in tags:
+            if isinstance(tag, str):
+                key = text.name_key(tag)
+                if key not in existing:
+                    existing[key], _ = Tag.objects.get_or_create(
+                        name_key=key, defaults={"name": tag}
+                    )
+                tag = existing[key]
+            resolved.append(tag)
+        return super()._to_tag_model_instances(resolved, tag_kwargs)
+
+    def add(self, *tags, **kwargs):
+        try:
+            with transaction.atomic():
+                super().add(*tags, **kwargs)
+        except IntegrityError:
+            # A topic merged or deleted between being found and being linked (a
+            # concurrent merge): find the names again.
+            super().add(*(tag.name if isinstance(tag, Tag) else tag for tag in tags), **kwargs)
+
+
+class TaggedBriefingQuerySet(models.QuerySet):
+    def public_with_all(self, tag_ids):
+        """Links of the public briefings carrying every one of these tags, one per briefing.
+
+        The ids come rarest tag first. Links are read newest first from the index of
+        the rarest tag's public links, and each is checked for the other tags by the
+        (briefing, tag) index, so a page of a popular tag or of a long-tail one costs
+        about the same at any archive size.
+        """
+        rarest, *others = tag_ids
+        links = self.filter(tag=rarest, counts_as_public=True)
+        for tag in others:
+            carries = TaggedBriefing.objects.filter(
+                tag=tag, content_object=OuterRef("content_object")
+            )
+            links = links.filter(Exists(carries))
+        return links
+
+
+class TaggedBriefing(ItemBase):
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="tagged_briefings")
+    content_object = models.ForeignKey(
+        "Briefing", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+    # Copies of the briefing's, kept by upkeep.py, so that a tag's newest public
+    # briefings come from one index without touching the briefings table.
+    counts_as_public = models.BooleanField(default=False, editable=False)
+    published_at = models.DateTimeField(null=True, editable=False)
+
+    objects = NaturalKeyManager.from_queryset(TaggedBriefingQuerySet)()  # taggit's, extended
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="briefing_tag_once"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["tag", "-published_at", "-content_object"],
+                condition=Q(counts_as_public=True),
+                name="tag_newest_live_idx",
+            ),
+        ]
+
+
+class TagPairQuerySet(models.QuerySet):
+    def shared_with(self, tag, limit):
+        """Up to `limit` other tags most often found with this one: (name, slug, sort key,
+        count)."""
+        return (
+            self.filter(tag=tag, count__gt=0)
+            .order_by("-count", "other__sort_key")
+            .values_list("other__name", "other__slug", "other__sort_key", "count")[:limit]
+        )
+
+
+class TagPair(models.Model):
+    """How many public briefings carry both tags, stored both ways round.
+
+    It gives a tag page its exact "narrow down" counts with one indexed query.
+    """
+
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="pairs")
+    other = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="+")
+    count = models.PositiveIntegerField(default=0)
+
+    objects = TagPairQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tag", "other"], name="tag_pair_once"),
+        ]
+        indexes = [models.Index(fields=["tag", "-count"], name="tag_pair_most_shared_idx")]
+
+    def __str__(self):
+        return f"{self.tag} & {self.other}: {self.count}"
+
+
+class FormerTagSlug(models.Model):
+    """A tag's address before a rename or a merge: it leads to the tag with a 301."""
+
+    slug = models.CharField(max_length=100, unique=True)
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="former_slugs")
+
+    def __str__(self):
+        return self.slug
