@@ -1,6 +1,4 @@
-import io
 import itertools
-import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -10,26 +8,15 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from PIL import Image
 
 from briefings import roles
 from briefings.caching.page_cache import release_schedule
 from briefings.caching.surrogate_keys import shared_versions
-from briefings.models import Briefing, Status, Tag, TagPair
+from briefings.models import Briefing, Status
 
 _numbers = itertools.count(1)
 PROJECT = Path(__file__).resolve().parent.parent
-
-
-def require_tool(found, missing_message):
-    """Skip a test whose outside tool is missing, telling how to get it; under CI, fail."""
-    if found:
-        return found
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI=true, so this is a failure, not a skip: {missing_message}")
-    pytest.skip(missing_message)
 
 
 @pytest.fixture(autouse=True)
@@ -114,22 +101,6 @@ def committed(django_capture_on_commit_callbacks):
     return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
-def image_bytes(image_format="PNG", size=(1000, 700), mode="RGB", **save_options):
-    buffer = io.BytesIO()
-    Image.new(mode, size).save(buffer, format=image_format, **save_options)
-    return buffer.getvalue()
-
-
-def image_upload(name="photo.png", image_format="PNG", size=(1000, 700), **options):
-    """An uploaded file holding a real image of the given format."""
-    return SimpleUploadedFile(name, image_bytes(image_format, size, **options))
-
-
-def file_upload(name, content):
-    """An uploaded file with any content, whatever its name says."""
-    return SimpleUploadedFile(name, content)
-
-
 @pytest.fixture
 def public_address(settings):
     """The site's configured public address, as production sets it."""
@@ -143,35 +114,3 @@ def clock():
     """Time stands still until the test moves it (clock.shift(seconds))."""
     with time_machine.travel(timezone.now(), tick=False) as traveller:
         yield traveller
-
-
-def published_counts():
-    """Each tag's stored count of public briefings, by name."""
-    return dict(Tag.objects.values_list("name", "published_count"))
-
-
-def true_counts():
-    """Each tag's count of public briefings, counted from scratch."""
-    public = Briefing.objects.published()
-    return {
-        tag.name: tag.tagged_briefings.filter(content_object__in=public).count()
-        for tag in Tag.objects.all()
-    }
-
-
-def pair_counts():
-    """Each stored pair count above zero, by the two tags' names."""
-    pairs = TagPair.objects.filter(count__gt=0).values_list("tag__name", "other__name", "count")
-    return {(tag, other): count for tag, other, count in pairs}
-
-
-def true_pair_counts():
-    """How many public briefings carry each two tags, counted from scratch."""
-    counts = {}
-    for briefing in Briefing.objects.published().prefetch_related("tags"):
-        names = [tag.name for tag in briefing.tags.all()]
-        for tag in names:
-            for other in names:
-                if tag != other:
-                    counts[tag, other] = counts.get((tag, other), 0) + 1
-    return counts

@@ -1,4 +1,3 @@
-import io
 import json
 import re
 from datetime import timedelta
@@ -8,46 +7,18 @@ import pytest
 from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
-from PIL import Image
 
 from briefings.models import Briefing, Status, Tag
-from tests.conftest import file_upload, image_bytes, image_upload
-
-ADD_URL = reverse("admin:briefings_briefing_add")
-LIST_URL = reverse("admin:briefings_briefing_changelist")
-
-
-def form_data(**overrides):
-    """A complete, valid add form; override a field to test it."""
-    return {
-        "title": "Talks resume",
-        "slug": "talks-resume",
-        "standfirst": "They met.",
-        "body": "## Details\n\nThey talked.",
-        "tags": "SCO, border talks",
-        "lead_image_alt": "",
-        "lead_image_caption": "",
-        "lead_image_credit": "",
-        "status": Status.DRAFT,
-        "published_at_0": "",
-        "published_at_1": "",
-        "author": "",
-        # The corrections inline's management form, with no corrections.
-        "corrections-TOTAL_FORMS": "0",
-        "corrections-INITIAL_FORMS": "0",
-        **overrides,
-    }
-
-
-def truncated_jpeg():
-    """A JPEG cut short: its header is sound, so only decoding finds the damage."""
-    buffer = io.BytesIO()
-    Image.effect_noise((800, 600), 50).convert("RGB").save(buffer, format="JPEG")
-    return buffer.getvalue()[:5000]
-
-
-def errors(response):
-    return re.findall(r'<ul class="errorlist[^"]*"[^>]*><li>(.+?)</li>', response.content.decode())
+from tests.helpers import (
+    ADD_URL,
+    LIST_URL,
+    errors,
+    file_upload,
+    form_data,
+    image_bytes,
+    image_upload,
+    truncated_jpeg,
+)
 
 
 def test_add_form_saves_a_briefing_with_tags(admin_client):

@@ -5,8 +5,7 @@ from django.test import Client
 
 from briefings import roles
 from briefings.models import Briefing, Status
-from tests.test_admin import errors
-from tests.test_roles import change_url, edit_data
+from tests.helpers import change_url, edit_data, errors
 
 
 def opened_form(client, briefing):

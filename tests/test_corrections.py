@@ -8,9 +8,7 @@ from django.utils import timezone
 
 from briefings import roles
 from briefings.models import Correction, Status
-from tests.test_admin import errors
-from tests.test_page_cache import is_cached
-from tests.test_roles import change_url, edit_data
+from tests.helpers import change_url, edit_data, errors, is_cached
 
 
 def with_correction(data, text, made_at="2026-11-20 10:00:00"):

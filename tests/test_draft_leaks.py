@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from briefings import roles
 from briefings.models import Briefing, Correction, Status, Tag
-from tests.conftest import image_upload
+from tests.helpers import image_upload
 
 MAX_PAGES = 600
 SECRET = "zircon"  # in every hidden briefing, and in nothing public

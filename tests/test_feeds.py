@@ -7,8 +7,7 @@ import pytest
 from django.utils import timezone
 
 from briefings.models import Status
-from tests.conftest import image_upload
-from tests.test_page_cache import is_cached
+from tests.helpers import image_upload, is_cached
 
 SITE_FEEDS = ["/feed/rss/", "/feed/atom/", "/feed.json"]
 

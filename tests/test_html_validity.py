@@ -4,9 +4,12 @@ import json
 import shutil
 import subprocess
 
+import pytest
 from django.core.management import call_command
 
-from tests.conftest import PROJECT, require_tool
+from tests.helpers import PROJECT, require_tool
+
+pytestmark = pytest.mark.slow
 
 VNU = PROJECT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 PAGES = {

@@ -8,7 +8,7 @@ from PIL import Image
 
 from briefings import images
 from briefings.models import Briefing
-from tests.conftest import file_upload, image_bytes, image_upload
+from tests.helpers import file_upload, image_bytes, image_upload
 
 
 def gps_exif():

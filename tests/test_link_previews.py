@@ -4,7 +4,7 @@ import extruct
 import pytest
 from django.utils import timezone
 
-from tests.conftest import image_upload
+from tests.helpers import image_upload
 
 
 def metadata(client, url, public_address):

@@ -18,6 +18,7 @@ from briefings.caching.page_cache import release_schedule, serve_cached_pages
 from briefings.caching.surrogate_keys import LATEST_LIST, shared_versions, version_key
 from briefings.forms import version_of
 from briefings.models import Status, Tag
+from tests.helpers import is_cached
 
 PUBLIC_URLS = ["/", "/tags/", "/tags/sco/"]
 
@@ -34,16 +35,6 @@ def renewals(monkeypatch):
 
     monkeypatch.setattr(shared_versions, "purge", record)
     return calls
-
-
-def is_cached(client, url, django_assert_num_queries, **headers):
-    """Whether the page at url comes from the cache: served without a query."""
-    try:
-        with django_assert_num_queries(0):
-            client.get(url, headers=headers)
-    except pytest.fail.Exception:
-        return False
-    return True
 
 
 def stored_pages():

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from briefings import roles
 from briefings.models import Status
-from tests.test_roles import change_url
+from tests.helpers import change_url
 
 
 def editing_url(briefing):

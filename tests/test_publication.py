@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from briefings.models import Briefing, Status, Tag
 from briefings.upkeep import release_due
-from tests.conftest import pair_counts, published_counts, true_counts, true_pair_counts
+from tests.helpers import pair_counts, published_counts, true_counts, true_pair_counts
 
 
 def test_counts_follow_publish_unpublish_retag_and_delete(make_briefing):

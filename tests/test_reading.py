@@ -13,7 +13,7 @@ from PIL import Image
 from briefings import roles
 from briefings.models import Briefing, Status, Tag
 from briefings.placeholder_images import generated_image
-from tests.conftest import image_upload
+from tests.helpers import image_upload
 
 PAGE_WEIGHT_LIMIT = 30 * 1024  # HTML and CSS of a page, gzip-compressed
 

@@ -4,7 +4,7 @@ import re
 
 from django.core.management import call_command
 
-from tests.conftest import PROJECT
+from tests.helpers import PROJECT
 
 NOT_PAGES = ("/admin/", "/media/")  # the editors' side, and where uploads live
 BRIEFING_LINK = re.compile(rb'(href="|//testserver)/briefings/[\w-]+/')

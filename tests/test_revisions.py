@@ -10,9 +10,7 @@ from reversion.models import Version
 
 from briefings import images, roles, upkeep
 from briefings.models import Briefing, Status, Tag
-from tests.conftest import image_upload
-from tests.test_admin import ADD_URL, LIST_URL, errors, form_data
-from tests.test_roles import change_url, edit_data
+from tests.helpers import ADD_URL, LIST_URL, change_url, edit_data, errors, form_data, image_upload
 
 
 def versions(briefing):

@@ -8,26 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from briefings import roles
-from briefings.forms import version_of
 from briefings.models import Briefing, Status, Tag
-from tests.test_admin import ADD_URL, LIST_URL, errors, form_data
-
-
-def change_url(briefing):
-    return reverse("admin:briefings_briefing_change", args=[briefing.pk])
-
-
-def delete_url(briefing):
-    return reverse("admin:briefings_briefing_delete", args=[briefing.pk])
-
-
-def edit_data(briefing, **changes):
-    stored = {
-        "title": briefing.title, "slug": briefing.slug, "standfirst": briefing.standfirst,
-        "body": briefing.body, "tags": "", "status": briefing.status,
-        "opened_version": version_of(briefing.updated_at),
-    }  # fmt: skip
-    return form_data(**{**stored, **changes})
+from tests.helpers import ADD_URL, LIST_URL, change_url, delete_url, edit_data, errors, form_data
 
 
 def test_roles_are_groups_with_their_permissions(db):

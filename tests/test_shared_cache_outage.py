@@ -12,7 +12,9 @@ from django.core.cache import caches
 
 from bench.run import free_port
 from briefings.caching.surrogate_keys import RETRY_SECONDS
-from tests.conftest import require_tool
+from tests.helpers import require_tool
+
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture

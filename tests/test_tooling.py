@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import require_tool
+from tests.helpers import require_tool
 
 
 def test_missing_tool_skips_with_instructions(monkeypatch):

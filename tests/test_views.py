@@ -9,7 +9,7 @@ from django.utils import timezone
 from briefings import roles
 from briefings.models import Status, Tag
 from briefings.tag_filters import MAX_FILTER_TAGS
-from tests.conftest import image_upload
+from tests.helpers import image_upload
 
 
 def titles(response):

@@ -110,6 +110,8 @@ import json
 from datetime import timedelta
 from django.utils import timezone
 from briefings.models import Briefing, Status
+
+pytestmark = pytest.mark.slow
 due = timezone.now() + timedelta(seconds=2)
 Briefing.objects.create(title="Embargo lifted", slug="embargo", standfirst="S.", body="B.",
                         status=Status.PUBLISHED, published_at=due)

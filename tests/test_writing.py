@@ -5,8 +5,7 @@ from django.urls import reverse
 
 from briefings import roles
 from briefings.models import Briefing
-from tests.conftest import image_upload
-from tests.test_admin import ADD_URL, errors, form_data
+from tests.helpers import ADD_URL, errors, form_data, image_upload
 
 PREVIEW_URL = reverse("admin:briefings_briefing_body_preview")
 TAGS_URL = reverse("admin:briefings_briefing_tags_typed")

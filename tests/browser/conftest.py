@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from tests.conftest import PROJECT, require_tool
+from tests.helpers import PROJECT, require_tool
 
 CHROMIUM_ARGS = [
     "--headless",

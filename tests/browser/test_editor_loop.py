@@ -4,9 +4,9 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from briefings.models import Briefing, Status
-from tests.conftest import image_bytes
+from tests.helpers import image_bytes
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PASSWORD = "correct-horse-battery-staple"
 

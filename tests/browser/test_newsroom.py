@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from briefings import roles
 from briefings.models import Briefing, Status
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PASSWORD = "correct-horse-battery-staple"
 
