@@ -200,22 +200,20 @@ class TagAdminForm(forms.ModelForm):
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
-        clash = Tag.objects.with_names([name]).exclude(pk=self.instance.pk).first()
-        if clash:
-            raise forms.ValidationError(
-                "The topic “%(other)s” already has this name: merge the two instead.",
-                params={"other": clash.name},
-                code="name_taken",
-            )
+        self.refuse_if_taken(
+            Tag.objects.with_names([name]),
+            "The topic “%(other)s” already has this name: merge the two instead.",
+        )
         return name
 
     def clean_slug(self):
         slug = text.fold(self.cleaned_data["slug"])
-        clash = Tag.objects.filter(slug=slug).exclude(pk=self.instance.pk).first()
-        if clash:
-            raise forms.ValidationError(
-                "The topic “%(other)s” already has this address.",
-                params={"other": clash.name},
-                code="slug_taken",
-            )
+        self.refuse_if_taken(
+            Tag.objects.filter(slug=slug), "The topic “%(other)s” already has this address."
+        )
         return slug
+
+    def refuse_if_taken(self, holders, message):
+        clash = holders.exclude(pk=self.instance.pk).first()
+        if clash:
+            raise forms.ValidationError(message, params={"other": clash.name}, code="taken")

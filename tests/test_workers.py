@@ -18,6 +18,8 @@ import pytest
 
 from bench.run import PROJECT, bench_env, serve
 
+pytestmark = pytest.mark.slow
+
 CONSISTENT_WITHIN = 2.0
 SCHEDULED_WITHIN = 5.0
 
@@ -110,8 +112,6 @@ import json
 from datetime import timedelta
 from django.utils import timezone
 from briefings.models import Briefing, Status
-
-pytestmark = pytest.mark.slow
 due = timezone.now() + timedelta(seconds=2)
 Briefing.objects.create(title="Embargo lifted", slug="embargo", standfirst="S.", body="B.",
                         status=Status.PUBLISHED, published_at=due)
