@@ -1,9 +1,4 @@
-from django.conf import settings
-
-
-def public_address(request):
-    """The site's public address: the setting, or in development this request's own."""
-    return settings.SITE_URL or f"{request.scheme}://{request.get_host()}"
+from .views.lookups import public_address
 
 
 def site_url(request):

@@ -9,18 +9,17 @@ If-None-Match with a 304. Their absolute URLs use the site's public address.
 from typing import NamedTuple
 
 from django.contrib.syndication.views import Feed
-from django.http import HttpResponse, JsonResponse
+from django.http import JsonResponse
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.http import http_date
 
 from .caching.page_cache import public_page
 from .caching.surrogate_keys import LATEST_LIST, TAG_COUNTS
-from .context_processors import public_address
 from .models import Briefing, TaggedBriefing
 from .sitemaps import as_public_address
 from .tag_filters import filter_url, rarest_first
-from .views import find_filter, tag_pages
+from .views.lookups import Answered, answers_lookups, find_filter, public_address, tag_pages
 
 FEED_ITEMS = 30
 SITE_TITLE = "Briefings"
@@ -135,10 +134,10 @@ class TagFeedMixin:
     redirected or refused, as the tag page's is."""
 
     def __call__(self, request, slugs):
-        found = find_filter(request, slugs)
-        if isinstance(found, HttpResponse):
-            return found
-        request.selected_tags = found.tags
+        try:
+            request.selected_tags = find_filter(request, slugs).tags
+        except Answered as answered:
+            return answered.response
         return super().__call__(request, slugs=slugs)
 
     def get_object(self, request, slugs):
@@ -211,9 +210,8 @@ def site_json(request):
 
 
 @public_page(depends_on=tag_pages)
+@answers_lookups
 def tag_json(request, slugs):
     found = find_filter(request, slugs)
-    if isinstance(found, HttpResponse):
-        return found
     feed_url = reverse("briefings:tag_feed_json", kwargs={"slugs": slugs})
     return json_feed(request, found.tags, feed_url)

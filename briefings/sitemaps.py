@@ -15,8 +15,8 @@ from django.urls import reverse
 
 from .caching.page_cache import page_number_key, public_page
 from .caching.surrogate_keys import LATEST_LIST, TAG_COUNTS
-from .context_processors import public_address
 from .models import Briefing, Tag
+from .views.lookups import public_address
 
 
 class BriefingSitemap(Sitemap):

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from briefings.archive_views import MONTH_PAGE_SIZE, TIMELINE_PAGE_SIZE
+from briefings.views.archive import MONTH_PAGE_SIZE, TIMELINE_PAGE_SIZE
 from briefings.models import Briefing, Status, Tag
 
 KOLKATA = ZoneInfo("Asia/Kolkata")

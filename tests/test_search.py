@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from briefings import search
 from briefings.models import Briefing, SearchEntry, Status, Tag
-from briefings.search_views import RESULTS_PER_PAGE
+from briefings.views.search import RESULTS_PER_PAGE
 
 HOSTILE_QUERIES = [
     '"', '""', '"border', "border\"", "talks*", "*", "-talks", "- -", "border NEAR talks",

@@ -4,7 +4,6 @@ from .briefings import (
     KEPT_BY_UPKEEP,
     Briefing,
     BriefingQuerySet,
-    PendingUpkeep,
     Status,
     briefing_url,
     delete_image_files_if_unused,
@@ -24,6 +23,7 @@ from .tags import (
     tag_filter_url,
     validate_tag_slug,
 )
+from .upkeep import PendingUpkeep
 
 __all__ = [
     "KEPT_BY_UPKEEP", "MAX_TAGS_PER_BRIEFING", "OTHER_INITIAL",

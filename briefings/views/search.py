@@ -12,11 +12,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from . import search, text
-from .cards import most_used_topics, public_cards
-from .models import Tag
-from .tag_filters import MAX_FILTER_TAGS, named, rarest_first, tags_named
-from .views import numbered_page
+from .. import search, text
+from ..cards import most_used_topics, public_cards
+from ..models import Tag
+from ..tag_filters import MAX_FILTER_TAGS, named, rarest_first, tags_named
+from .lookups import numbered_page
 
 RESULTS_PER_PAGE = 10
 NARROWING_SHOWN = 20

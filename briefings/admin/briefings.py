@@ -1,4 +1,5 @@
-"""The briefing admin: the newsroom's roles, workflow, revisions and writing screen."""
+"""The briefing admin: the newsroom's roles, workflow, revisions and writing screen (its
+JSON helpers are in endpoints.py)."""
 
 from contextlib import contextmanager
 
@@ -6,9 +7,7 @@ import reversion
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import Q
 from django.forms import Textarea
-from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -16,39 +15,14 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from taggit.models import Tag as TaggitTag
 
-from . import (
-    presence,
-    revisions,
-    roles,
-    tag_admin,  # noqa: F401  (registers the tag admin)
-    text,
-)
-from .forms import TAG_NAME_MAX_LENGTH, BriefingAdminForm, time_zone_note
-from .models import Briefing, Correction, Status, Tag, published_condition
+from .. import presence, revisions, roles
+from ..forms import BriefingAdminForm, time_zone_note
+from ..models import Briefing, Correction, Status
+from .endpoints import WritingEndpoints
+from .filters import MostUsedTagFilter, StateFilter
 
 # Briefings use their own tag model; taggit's generic one would only confuse editors.
 admin.site.unregister(TaggitTag)
-
-
-class MostUsedTagFilter(admin.SimpleListFilter):
-    """The most used tags, not all of them: a filter listing 20,000 tags helps nobody.
-
-    Any other tag is found by typing its name in the search box.
-    """
-
-    title = "tag"
-    parameter_name = "tag"
-    shown = 20
-
-    def lookups(self, request, model_admin):
-        tags = list(Tag.objects.by_use()[: self.shown])
-        chosen = self.value()
-        if chosen and chosen not in {tag.slug for tag in tags}:
-            tags += Tag.objects.filter(slug=chosen)
-        return [(tag.slug, tag.name) for tag in tags]
-
-    def queryset(self, request, queryset):
-        return queryset.filter(tags__slug=self.value()) if self.value() else queryset
 
 
 class CorrectionInline(admin.TabularInline):
@@ -60,33 +34,8 @@ class CorrectionInline(admin.TabularInline):
     formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 80})}}
 
 
-class StateFilter(admin.SimpleListFilter):
-    """The state as an editor thinks of it; "Needs review" is the editors' queue."""
-
-    title = "state"
-    parameter_name = "state"
-
-    def lookups(self, request, model_admin):
-        return [
-            ("draft", "Draft"),
-            ("review", "Needs review"),
-            ("scheduled", "Scheduled"),
-            ("published", "Published"),
-        ]
-
-    def queryset(self, request, queryset):
-        now = timezone.now()
-        chosen = {
-            "draft": Q(status=Status.DRAFT),
-            "review": Q(status=Status.IN_REVIEW),
-            "scheduled": Q(status=Status.PUBLISHED, published_at__gt=now),
-            "published": published_condition(at=now),
-        }.get(self.value())
-        return queryset.filter(chosen) if chosen else queryset
-
-
 @admin.register(Briefing)
-class BriefingAdmin(admin.ModelAdmin):
+class BriefingAdmin(WritingEndpoints, admin.ModelAdmin):
     form = BriefingAdminForm
     list_display = ["title", "state", "published_at", "author", "tag_list", "updated_at"]
     list_filter = [StateFilter, MostUsedTagFilter, "published_at"]
@@ -170,55 +119,6 @@ class BriefingAdmin(admin.ModelAdmin):
                  name="briefings_briefing_tags_typed"),
             *super().get_urls(),
         ]  # fmt: skip
-
-    # The writing screen's helpers (static/briefings/admin_writing.js); the form works
-    # without them.
-
-    def body_preview_view(self, request):
-        """The body rendered exactly as the page will show it, with its length."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        self.refuse_unless_writing(request)
-        html = text.render_markdown(request.POST.get("body", "")[:MAX_PREVIEWED])
-        return JsonResponse(
-            {"html": html, "words": text.word_count(html), "minutes": text.reading_minutes(html)}
-        )
-
-    def tags_typed_view(self, request):
-        """The tags a typed list will save (existing spellings reused) and suggestions
-        for the name being typed, matched ignoring case."""
-        self.refuse_unless_writing(request)
-        typed = request.GET.get("typed", "")[:MAX_PREVIEWED]
-        names = text.parse_tag_names(typed)
-        existing = {tag.name_key: tag.name for tag in Tag.objects.with_names(names)}
-        will_save = [
-            {"name": existing.get(text.name_key(name), name),
-             "new": text.name_key(name) not in existing}
-            for name in names
-        ]  # fmt: skip
-        fragment = text.name_key(typed.rsplit(",", 1)[-1].strip(' "'))
-        suggestions = (
-            list(Tag.objects.filter(name_key__startswith=fragment).by_use()
-                 .values_list("name", flat=True)[:TAG_SUGGESTIONS])
-            if 0 < len(fragment) <= TAG_NAME_MAX_LENGTH else []
-        )  # fmt: skip
-        return JsonResponse({"will_save": will_save, "suggestions": suggestions})
-
-    def refuse_unless_writing(self, request):
-        if not (self.has_add_permission(request) or self.has_change_permission(request)):
-            raise PermissionDenied
-
-    def presence_view(self, request, object_id):
-        """The change form's script says it is still open (or closed): who else has it open."""
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        briefing = get_object_or_404(Briefing, pk=object_id)
-        if not self.has_view_or_change_permission(request, briefing):
-            raise PermissionDenied
-        if request.POST.get("closed"):
-            presence.note_closed(briefing.pk, request.user)
-            return JsonResponse({"others": []})
-        return JsonResponse({"others": presence.note_open(briefing.pk, request.user)})
 
     def revision_view(self, request, object_id, version_id):
         """A revision beside the briefing as it is now; restored on POST."""
@@ -363,8 +263,6 @@ class BriefingAdmin(admin.ModelAdmin):
 
 
 WRITER_STATES = [Status.DRAFT, Status.IN_REVIEW]
-MAX_PREVIEWED = 200_000  # characters of a body or tag list the helpers look at
-TAG_SUGGESTIONS = 10
 
 
 @contextmanager

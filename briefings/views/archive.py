@@ -16,14 +16,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS
 
-from . import text
-from .caching.page_cache import page_number_key, public_page
-from .caching.surrogate_keys import LATEST_LIST, tag_page
-from .cards import listed_cards, listed_rows
-from .models import Briefing, briefing_url
-from .pagination import cursor_query_key, oldest_first
-from .tag_filters import tags_named
-from .views import numbered_page, same_page_for, tags_moved
+from .. import text
+from ..caching.page_cache import page_number_key, public_page
+from ..caching.surrogate_keys import LATEST_LIST, tag_page
+from ..cards import listed_cards, listed_rows
+from ..models import Briefing, briefing_url
+from ..pagination import cursor_query_key, oldest_first
+from ..tag_filters import tags_named
+from .lookups import Answered, answers_lookups, numbered_page, same_page_for, tags_moved
 
 MONTH_PAGE_SIZE = 30
 TIMELINE_PAGE_SIZE = 50
@@ -150,16 +150,17 @@ class TimelineEntry(NamedTuple):
 
 @public_page(depends_on=lambda slugs: {tag_page(slug) for slug in slugs},
              query_key=cursor_query_key)  # fmt: skip
+@answers_lookups
 def timeline(request, slugs):
     """The story so far on one topic: its briefings oldest first, grouped by month."""
     wanted = sorted({text.fold(slug) for slug in slugs})
     if len(wanted) != 1 or not text.is_unicode_slug(wanted[0]):
         raise Http404("A timeline follows one topic.")
     if wanted != slugs:
-        return same_page_for(request, wanted)
+        raise Answered(same_page_for(request, wanted))
     found = [tag for tag in tags_named(wanted) if tag.published_count]
     if not found:
-        return tags_moved(request, wanted, found)
+        raise Answered(tags_moved(request, wanted, found))
     tag = found[0]
     rows, earlier, later = oldest_first(request, [tag.pk], ENTRY_FIELDS, TIMELINE_PAGE_SIZE)
     entries = [TimelineEntry(pk, briefing_url(slug), title, standfirst, published_at)

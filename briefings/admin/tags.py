@@ -4,9 +4,9 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 
-from . import upkeep
-from .forms import TagAdminForm
-from .models import Tag, TaggedBriefing
+from .. import upkeep
+from ..forms import TagAdminForm
+from ..models import Tag, TaggedBriefing
 
 
 class UnusedTagFilter(admin.SimpleListFilter):

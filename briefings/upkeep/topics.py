@@ -1,0 +1,75 @@
+"""Events of a topic: saved (renamed), merged, deleted."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from ..caching import surrogate_keys as keys
+from ..models import (
+    Briefing,
+    FormerTagSlug,
+    Tag,
+    TaggedBriefing,
+)
+from .copies import after_commit, fill_tag_fields, lock_briefings
+
+
+def tag_saving(tag):
+    """Before a topic's save: fill its fields, and remember its stored name and slug."""
+    fill_tag_fields(tag)
+    stored = Tag.objects.filter(pk=tag.pk).values_list("name", "slug").first() if tag.pk else None
+    tag._stored_name_and_slug = stored
+
+
+@transaction.atomic
+def tag_saved(tag, created):
+    """A topic was created or edited. Only a new name or slug reaches its carriers: their
+    cards, tag names and search entries, after commit; a description, its own pages."""
+    stored = getattr(tag, "_stored_name_and_slug", None)
+    old_slug = stored[1] if stored else None
+    if created or old_slug != tag.slug:
+        FormerTagSlug.objects.filter(slug=tag.slug).delete()  # in use again
+    if old_slug and old_slug != tag.slug:
+        FormerTagSlug.objects.update_or_create(slug=old_slug, defaults={"tag": tag})
+    if created:
+        return
+    if stored != (tag.name, tag.slug):
+        after_commit({keys.SITE}, carriers_of(tag.pk))
+    else:
+        keys.purge_after_commit({keys.tag_page(tag.slug)})
+
+
+def tags_merged(keep, others):
+    """Merge other topics into `keep`: their briefings carry it, their addresses lead to
+    it, and they are deleted. Counts follow through tags_changed and tag_deleted."""
+    others = [tag for tag in others if tag.pk != keep.pk]
+    if not others:
+        raise ValidationError("Choose at least one other topic to merge into this one.")
+    with transaction.atomic():
+        merged = [tag.pk for tag in others]
+        lock_briefings(carriers_of(*merged))
+        # No briefing can be linked to a locked topic now: look again for any linked since.
+        list(Tag.objects.select_for_update().filter(pk__in=[keep.pk, *merged]).order_by("pk"))
+        carriers = carriers_of(*merged)
+        lock_briefings(carriers)
+        for briefing in Briefing.objects.filter(pk__in=carriers).order_by("pk"):
+            briefing.tags.add(keep)
+        for other in others:
+            other.former_slugs.update(tag=keep)
+            FormerTagSlug.objects.update_or_create(slug=other.slug, defaults={"tag": keep})
+            other.delete()
+
+
+@transaction.atomic
+def tag_deleting(tag):
+    tag._carriers = carriers_of(tag.pk)
+    lock_briefings(tag._carriers)
+
+
+@transaction.atomic
+def tag_deleted(tag):
+    after_commit({keys.SITE}, getattr(tag, "_carriers", []))
+
+
+def carriers_of(*tag_pks):
+    links = TaggedBriefing.objects.filter(tag__in=tag_pks)
+    return sorted(set(links.values_list("content_object", flat=True)))

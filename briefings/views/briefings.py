@@ -1,0 +1,155 @@
+"""The home page, a briefing's page and the corrections. Each costs a fixed number of
+indexed queries, whatever the archive's size."""
+
+from typing import NamedTuple
+
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+
+from ..caching.page_cache import depends_also_on, page_number_key, public_page
+from ..caching.surrogate_keys import CORRECTIONS, LATEST_LIST, TAG_COUNTS, briefing_page, tag_page
+from ..cards import links_in_order, most_used_topics, tag_links
+from ..compiled import compiled_once
+from ..jinja2 import date as local_date
+from ..models import Briefing, Correction, TaggedBriefing
+from ..pagination import cursor_query_key, newest_first
+from ..related import related_cards, source_tags
+from .lookups import (
+    AUTHOR_COLUMNS,
+    BRIEFING_FIELDS,
+    briefing_with_author,
+    former_address,
+    numbered_page,
+    public_address,
+    public_briefing,
+)
+
+HOME_TOPIC_COUNT = 12
+CORRECTIONS_PER_PAGE = 30
+
+
+@public_page(depends_on=lambda: {LATEST_LIST, TAG_COUNTS}, query_key=cursor_query_key)
+def home(request):
+    """The lead story and the newest briefings after it; older pages list the rest."""
+    page = newest_first(request)
+    lead = None
+    if page.newer is None and page.ids:
+        lead = lead_story(page.ids[0])
+        page.briefings = [card for pk, card in zip(page.ids, page.briefings, strict=True)
+                          if pk != lead.briefing.pk]  # fmt: skip
+    context = {"page": page, "lead": lead, "topics": most_used_topics(HOME_TOPIC_COUNT)}
+    return render(request, "briefings/home.html", context)
+
+
+class LeadStory(NamedTuple):
+    briefing: Briefing  # with its author's name
+    tags: list
+
+
+def lead_story(newest_id):
+    """The newest public briefing an editor marked as the lead, else the newest one."""
+    briefing = briefing_with_author(_lead(timezone.now(), newest_id)[0])
+    return LeadStory(briefing, tag_links([briefing.pk]).get(briefing.pk, []))
+
+
+# The lead stories come from their own small index: "is_lead OR id" over the published
+# briefings made SQLite scan them all (0.5 s at 100,000).
+@compiled_once
+def _lead(now, newest_id):
+    leads = Briefing.objects.filter(is_lead=True).values("pk")
+    chosen = Briefing.objects.published(at=now).filter(Q(pk__in=leads) | Q(pk=newest_id))
+    first = chosen.order_by("-is_lead", "-published_at", "-pk")
+    return first.values_list(*BRIEFING_FIELDS, *AUTHOR_COLUMNS)[:1]
+
+
+@public_page(depends_on=lambda slug: {briefing_page(slug)})
+def briefing_detail(request, slug):
+    """A published briefing; those who may view briefings in the admin may also preview
+    drafts and scheduled ones."""
+    try:
+        if request.user.has_perm("briefings.view_briefing"):
+            briefing = get_object_or_404(Briefing.objects.select_related("author"), slug=slug)
+        else:
+            briefing = public_briefing(slug)
+    except Http404:
+        return former_address(request, slug)
+    tag_rows = _tags_of_briefing(briefing.pk)
+    tags = links_in_order((name, tag_slug) for _, name, tag_slug, _ in tag_rows)
+    related_by = source_tags([(pk, tag_slug, count) for pk, _, tag_slug, count in tag_rows])
+    depends_also_on(request, {tag_page(tag.slug) for tag in related_by})
+    context = {
+        "briefing": briefing,
+        "tags": tags,
+        "article_data": news_article(briefing, tags, public_address(request)),
+        "related": related_cards(briefing.pk, related_by),
+        "citation": citation(briefing, public_address(request)),
+        "corrections": [Correction(made_at=made_at, text=note)
+                        for made_at, note in _corrections_to(briefing.pk)],
+    }  # fmt: skip
+    response = render(request, "briefings/detail.html", context)
+    if not briefing.is_published_now:
+        add_never_cache_headers(response)
+    return response
+
+
+def news_article(briefing, tags, address):
+    """The briefing as schema.org NewsArticle, for search engines (JSON-LD)."""
+    url = address + briefing.get_absolute_url()
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": briefing.title,
+        "description": briefing.standfirst,
+        "url": url,
+        "mainEntityOfPage": url,
+        "author": {"@type": "Person" if briefing.author else "Organization",
+                   "name": briefing.byline},
+        "publisher": {"@type": "Organization", "name": "Briefings"},
+        "keywords": [tag.name for tag in tags],
+        "about": [{"@type": "Thing", "name": tag.name, "url": address + tag.url}
+                  for tag in tags],
+    }  # fmt: skip
+    if briefing.published_at:
+        data["datePublished"] = briefing.published_at.isoformat()
+        data["dateModified"] = (briefing.revised_at or briefing.published_at).isoformat()
+    picture = briefing.page_image
+    if picture:
+        data["image"] = [address + picture["src"]]
+    return data
+
+
+def citation(briefing, address):
+    """How to cite a published briefing: "Title. Briefings, 28 January 2025. https://…"."""
+    if not briefing.published_at:
+        return ""
+    title = briefing.title if briefing.title[-1:] in ".?!" else f"{briefing.title}."
+    published_on = local_date(briefing.published_at, "j F Y")
+    return f"{title} Briefings, {published_on}. {address}{briefing.get_absolute_url()}"
+
+
+@compiled_once
+def _tags_of_briefing(briefing_id):
+    links = TaggedBriefing.objects.filter(content_object=briefing_id)
+    return links.values_list("tag", "tag__name", "tag__slug", "tag__published_count")
+
+
+@compiled_once
+def _corrections_to(briefing_id):
+    return Correction.objects.filter(briefing=briefing_id).values_list("made_at", "text")
+
+
+@public_page(depends_on=lambda: {CORRECTIONS}, query_key=page_number_key)
+def corrections(request):
+    """Every correction to a public briefing, newest first."""
+    listed = Correction.objects.filter(briefing__in=Briefing.objects.published())
+    page = numbered_page(request, listed.select_related("briefing"), CORRECTIONS_PER_PAGE)
+    return render(request, "briefings/corrections.html", {"page": page})
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico where a page names no icon (the admin's pages)."""
+    return redirect(static("briefings/favicon.svg"), permanent=True)

@@ -1,0 +1,168 @@
+"""What the public pages share: the public address, numbered pages, a briefing by its
+address, and a filter's topics by theirs, with the answers a look-up gives instead of
+the page (a redirect to the canonical address, a 404 that offers what exists)."""
+
+import functools
+from typing import NamedTuple
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.paginator import InvalidPage, Paginator
+from django.db import DEFAULT_DB_ALIAS
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from .. import text
+from ..caching.surrogate_keys import tag_page
+from ..compiled import compiled_once
+from ..models import Briefing, FormerAddress, FormerTagSlug, TaggedBriefing
+from ..tag_filters import (
+    MAX_FILTER_TAGS,
+    briefings_with_all,
+    filter_url,
+    rarest_first,
+    tags_named,
+)
+
+
+class Answered(Exception):
+    """A look-up found the answer to give instead of the page (a redirect to the
+    canonical address, a 404 page offering what exists); @answers_lookups gives it."""
+
+    def __init__(self, response):
+        super().__init__(response.status_code)
+        self.response = response
+
+
+def answers_lookups(view):
+    """Give the answer a look-up raised (Answered) instead of the view's page."""
+
+    @functools.wraps(view)
+    def answer(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except Answered as answered:
+            return answered.response
+
+    return answer
+
+
+def public_address(request):
+    """The site's public address: the setting, or in development this request's own."""
+    return settings.SITE_URL or f"{request.scheme}://{request.get_host()}"
+
+
+def numbered_page(request, items, per_page):
+    """Page ?page=N of a short list (its pages are numbered, unlike the archive's); 404
+    for a page that is not there."""
+    try:
+        return Paginator(items, per_page).page(request.GET.get("page", 1))
+    except InvalidPage:
+        raise Http404("No such page.") from None
+
+
+def former_address(request, slug):
+    """Where a public briefing's old address leads: a 301 to it, or 410 if it was deleted."""
+    former = FormerAddress.objects.select_related("briefing").filter(slug=slug).first()
+    if former is None or (former.briefing and not former.briefing.is_published_now):
+        raise Http404("No such briefing.")
+    if former.briefing is None:
+        return render(request, "410.html", status=410)
+    return redirect(former.briefing, permanent=True)
+
+
+def public_briefing(slug):
+    """The public briefing with this slug, its author's name read with it; or a 404."""
+    found = _public_briefing(timezone.now(), slug)
+    if not found:
+        raise Http404("No such briefing.")
+    return briefing_with_author(found[0])
+
+
+BRIEFING_FIELDS = [field.attname for field in Briefing._meta.concrete_fields]
+
+
+AUTHOR_FIELDS = ["id", "first_name", "last_name"]  # what the byline shows
+
+
+AUTHOR_COLUMNS = [f"author__{name}" for name in AUTHOR_FIELDS]
+
+
+def briefing_with_author(row):
+    """A Briefing from a row of BRIEFING_FIELDS and AUTHOR_COLUMNS, its author attached."""
+    briefing = Briefing.from_db(DEFAULT_DB_ALIAS, BRIEFING_FIELDS, row[: len(BRIEFING_FIELDS)])
+    if briefing.author_id is not None:
+        author = row[len(BRIEFING_FIELDS) :]
+        briefing.author = get_user_model().from_db(DEFAULT_DB_ALIAS, AUTHOR_FIELDS, author)
+    return briefing
+
+
+@compiled_once
+def _public_briefing(now, slug):
+    briefings = Briefing.objects.published(at=now).filter(slug=slug)
+    return briefings.values_list(*BRIEFING_FIELDS, *AUTHOR_COLUMNS)
+
+
+def tag_pages(slugs):
+    return {tag_page(slug) for slug in slugs}
+
+
+class TagFilter(NamedTuple):
+    tags: list  # the tags named, by name
+    count: int  # how many briefings carry them all: exact for one or two tags,
+
+
+def find_filter(request, slugs):
+    """The TagFilter a URL names; Answered with a redirect when the URL is not the
+    canonical spelling, or with a 404 that offers the nearest combinations when the tags
+    together select nothing."""
+    wanted = sorted({text.fold(slug) for slug in slugs} - {""})
+    if not 0 < len(wanted) <= MAX_FILTER_TAGS:
+        raise Http404(f"A filter names one to {MAX_FILTER_TAGS} tags.")
+    if not all(text.is_unicode_slug(slug) for slug in wanted):
+        raise Http404("No such tag.")
+    if wanted != slugs:
+        raise Answered(same_page_for(request, wanted))
+    selected = [tag for tag in tags_named(wanted) if tag.published_count]
+    if len(selected) != len(wanted):
+        raise Answered(tags_moved(request, wanted, selected))
+    selected.sort(key=lambda tag: tag.sort_key)
+    count = briefings_with_all(selected)
+    if not count:
+        raise Answered(no_briefings_with_all(request, selected))
+    return TagFilter(selected, count)
+
+
+def tags_moved(request, wanted, found):
+    """A 301 to where renamed or merged tags went; else the tags are unknown (404)."""
+    missing = set(wanted) - {tag.slug for tag in found}
+    moved = dict(
+        FormerTagSlug.objects.filter(slug__in=missing, tag__published_count__gt=0).values_list(
+            "slug", "tag__slug"
+        )
+    )
+    if set(moved) != missing:
+        raise Http404("No such tag.")
+    return same_page_for(request, sorted({moved.get(slug, slug) for slug in wanted}))
+
+
+def same_page_for(request, slugs):
+    """A permanent redirect to this page (a filter, its topics or feeds) for these
+    tag slugs, with the same query."""
+    path = reverse(request.resolver_match.view_name, kwargs={"slugs": slugs})
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(f"{path}?{query}" if query else path, permanent=True)
+
+
+def no_briefings_with_all(request, selected):
+    """A 404 that offers each tag alone and the combinations one tag smaller that hold some."""
+    nearest = []
+    if len(selected) > 2:
+        for left_out in selected:
+            rest = [tag for tag in selected if tag != left_out]
+            if TaggedBriefing.objects.public_with_all(rarest_first(rest)).exists():
+                nearest.append({"tags": rest, "url": filter_url([tag.slug for tag in rest])})
+    context = {"selected": selected, "nearest": nearest}
+    return render(request, "briefings/no_match.html", context, status=404)
