@@ -22,7 +22,6 @@ from django.utils.timezone import get_current_timezone
 from markupsafe import Markup
 
 from . import images, text
-from .compiled import compiled_once
 from .models import Briefing, Tag, TaggedBriefing, briefing_url, tag_filter_url
 
 CARD_TEMPLATE = "briefings/_card.html"
@@ -84,9 +83,8 @@ def public_cards(briefing_ids):
     return list(zip((row[0] for row in shown), listed_cards(shown), strict=True))
 
 
-@compiled_once
 def _public_rows(now, briefing_ids):
-    return listed_rows(Briefing.objects.published(at=now).filter(pk__in=briefing_ids))
+    return list(listed_rows(Briefing.objects.published(at=now).filter(pk__in=briefing_ids)))
 
 
 def render_cards(briefing_ids):
@@ -132,10 +130,9 @@ def links_in_order(names_and_slugs):
     return sorted(links, key=lambda tag: text.sort_key(tag.name))
 
 
-@compiled_once
 def _tags_of(briefing_ids):
     links = TaggedBriefing.objects.filter(content_object__in=briefing_ids)
-    return links.values_list("content_object", "tag__name", "tag__slug")
+    return list(links.values_list("content_object", "tag__name", "tag__slug"))
 
 
 def most_used_topics(limit):
@@ -145,9 +142,8 @@ def most_used_topics(limit):
     ]
 
 
-@compiled_once
 def _most_used(limit):
-    return Tag.objects.most_used().values_list("name", "slug", "published_count")[:limit]
+    return list(Tag.objects.most_used().values_list("name", "slug", "published_count")[:limit])
 
 
 def cards(rows):

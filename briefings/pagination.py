@@ -13,7 +13,6 @@ from django.http import Http404
 from django.utils import timezone
 
 from .cards import LISTED_FIELDS, listed_cards, listed_rows
-from .compiled import compiled_once
 from .models import Briefing, TaggedBriefing, published_condition
 
 PAGE_SIZE = 12
@@ -122,29 +121,27 @@ def oldest_first(request, tag_ids, fields, size):
     return shown, earlier, later
 
 
-@compiled_once
 def _newest(now, tag_ids, fields=LISTED_FIELDS, limit=PAGE_SIZE + 1):
     rows, briefing = _listing(now, tag_ids)
     newest_first = rows.order_by("-published_at", f"-{_id(briefing)}")
-    return listed_rows(newest_first, briefing, fields)[:limit]
+    return list(listed_rows(newest_first, briefing, fields)[:limit])
 
 
-@compiled_once
 def _oldest(now, tag_ids, fields=LISTED_FIELDS, limit=PAGE_SIZE + 1):
     rows, briefing = _listing(now, tag_ids)
     oldest = rows.order_by("published_at", _id(briefing))
-    return listed_rows(oldest, briefing, fields)[:limit]
+    return list(listed_rows(oldest, briefing, fields)[:limit])
 
 
-@compiled_once
 def _publication_time(now, briefing_id):
-    return Briefing.objects.published(at=now).filter(pk=briefing_id).values_list("published_at")
+    return list(
+        Briefing.objects.published(at=now).filter(pk=briefing_id).values_list("published_at")
+    )
 
 
 # Older briefings are those public at the anchor's time (which has come) and before
 # the anchor; judging them at that time, and repeating its date on its own, makes
 # the index scan start there rather than at the newest briefing.
-@compiled_once
 def _older(tag_ids, anchor_at, anchor_id, fields=LISTED_FIELDS, limit=PAGE_SIZE + 1):
     rows, briefing = _listing(anchor_at, tag_ids)
     older = Q(published_at__lte=anchor_at) & (
@@ -152,10 +149,9 @@ def _older(tag_ids, anchor_at, anchor_id, fields=LISTED_FIELDS, limit=PAGE_SIZE 
         | Q(published_at=anchor_at, **{f"{_id(briefing)}__lt": anchor_id})
     )
     newest_first = rows.filter(older).order_by("-published_at", f"-{_id(briefing)}")
-    return listed_rows(newest_first, briefing, fields)[:limit]
+    return list(listed_rows(newest_first, briefing, fields)[:limit])
 
 
-@compiled_once
 def _newer(now, tag_ids, anchor_at, anchor_id, fields=LISTED_FIELDS, limit=PAGE_SIZE + 1):
     rows, briefing = _listing(now, tag_ids)
     newer = Q(published_at__gte=anchor_at) & (
@@ -163,7 +159,7 @@ def _newer(now, tag_ids, anchor_at, anchor_id, fields=LISTED_FIELDS, limit=PAGE_
         | Q(published_at=anchor_at, **{f"{_id(briefing)}__gt": anchor_id})
     )
     oldest = rows.filter(newer).order_by("published_at", _id(briefing))
-    return listed_rows(oldest, briefing, fields)[:limit]
+    return list(listed_rows(oldest, briefing, fields)[:limit])
 
 
 def _id(briefing):

@@ -14,7 +14,6 @@ from collections import defaultdict
 from typing import NamedTuple
 
 from .cards import public_cards
-from .compiled import compiled_once
 from .models import TaggedBriefing
 
 RELATED_SHOWN = 4
@@ -54,8 +53,7 @@ def related_cards(briefing_id, tags):
     return [card for _, card in public_cards(best[:RELATED_SHOWN])]
 
 
-@compiled_once
 def _candidates(briefing_id, tag_ids):
     links = TaggedBriefing.objects.filter(tag__in=tag_ids, counts_as_public=True)
     newest = links.exclude(content_object=briefing_id).order_by("-published_at")
-    return newest.values_list("content_object", "tag", "published_at")[:MAX_CANDIDATE_LINKS]
+    return list(newest.values_list("content_object", "tag", "published_at")[:MAX_CANDIDATE_LINKS])

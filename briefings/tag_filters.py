@@ -7,7 +7,6 @@ from typing import NamedTuple
 
 from django.urls import reverse
 
-from .compiled import compiled_once
 from .models import Tag, TaggedBriefing, TagPair, tag_filter_url
 
 MAX_FILTER_TAGS = 6
@@ -48,21 +47,18 @@ TAG_FIELDS = ("id", "name", "slug", "sort_key", "published_count", "description_
 
 
 # By slug alone, then in use: the planner need not know how counts are spread.
-@compiled_once
 def _tags_named(slugs):
-    return Tag.objects.filter(slug__in=slugs).values_list(*TAG_FIELDS)
+    return list(Tag.objects.filter(slug__in=slugs).values_list(*TAG_FIELDS))
 
 
-@compiled_once
 def _pair_count(tag_id, other_id):
-    return TagPair.objects.filter(tag=tag_id, other=other_id).values_list("count")
+    return list(TagPair.objects.filter(tag=tag_id, other=other_id).values_list("count"))
 
 
-@compiled_once
 def _newest_carrying_all(tag_ids, limit):
     links = TaggedBriefing.objects.public_with_all(tag_ids)
     newest = links.order_by("-published_at", "-content_object_id")
-    return newest.values_list("content_object")[:limit]
+    return list(newest.values_list("content_object")[:limit])
 
 
 def rarest_first(tags):
@@ -87,9 +83,8 @@ def narrowing_links(selected, limit):
     ]
 
 
-@compiled_once
 def _shared_with(tag_id, limit):
-    return TagPair.objects.shared_with(tag_id, limit)
+    return list(TagPair.objects.shared_with(tag_id, limit))
 
 
 def named(counts):
@@ -99,18 +94,16 @@ def named(counts):
     return sorted(rows, key=lambda row: (-row[3], row[2]))
 
 
-@compiled_once
 def _names_of(tag_ids):
-    return Tag.objects.filter(pk__in=tag_ids).values_list("pk", "name", "slug", "sort_key")
+    return list(Tag.objects.filter(pk__in=tag_ids).values_list("pk", "name", "slug", "sort_key"))
 
 
-@compiled_once
 def _carried_by_newest(tag_ids, limit):
     newest = TaggedBriefing.objects.public_with_all(tag_ids).order_by(
         "-published_at", "-content_object_id"
     )
     sample = newest.values_list("content_object", flat=True)[:NARROWING_SAMPLE]
-    return Tag.objects.carried_by(sample, limit, excluding=tag_ids)
+    return list(Tag.objects.carried_by(sample, limit, excluding=tag_ids))
 
 
 def filter_url(slugs, add=None, remove=None):

@@ -13,7 +13,6 @@ from django.utils.cache import add_never_cache_headers
 from ..caching.page_cache import depends_also_on, page_number_key, public_page
 from ..caching.surrogate_keys import CORRECTIONS, LATEST_LIST, TAG_COUNTS, briefing_page, tag_page
 from ..cards import links_in_order, most_used_topics, tag_links
-from ..compiled import compiled_once
 from ..jinja2 import date as local_date
 from ..models import Briefing, Correction, TaggedBriefing
 from ..pagination import cursor_query_key, newest_first
@@ -58,12 +57,11 @@ def lead_story(newest_id):
 
 # The lead stories come from their own small index: "is_lead OR id" over the published
 # briefings made SQLite scan them all (0.5 s at 100,000).
-@compiled_once
 def _lead(now, newest_id):
     leads = Briefing.objects.filter(is_lead=True).values("pk")
     chosen = Briefing.objects.published(at=now).filter(Q(pk__in=leads) | Q(pk=newest_id))
     first = chosen.order_by("-is_lead", "-published_at", "-pk")
-    return first.values_list(*BRIEFING_FIELDS, *AUTHOR_COLUMNS)[:1]
+    return list(first.values_list(*BRIEFING_FIELDS, *AUTHOR_COLUMNS)[:1])
 
 
 @public_page(depends_on=lambda slug: {briefing_page(slug)})
@@ -131,15 +129,13 @@ def citation(briefing, address):
     return f"{title} Briefings, {published_on}. {address}{briefing.get_absolute_url()}"
 
 
-@compiled_once
 def _tags_of_briefing(briefing_id):
     links = TaggedBriefing.objects.filter(content_object=briefing_id)
-    return links.values_list("tag", "tag__name", "tag__slug", "tag__published_count")
+    return list(links.values_list("tag", "tag__name", "tag__slug", "tag__published_count"))
 
 
-@compiled_once
 def _corrections_to(briefing_id):
-    return Correction.objects.filter(briefing=briefing_id).values_list("made_at", "text")
+    return list(Correction.objects.filter(briefing=briefing_id).values_list("made_at", "text"))
 
 
 @public_page(depends_on=lambda: {CORRECTIONS}, query_key=page_number_key)

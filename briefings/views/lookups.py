@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from .. import text
 from ..caching.surrogate_keys import tag_page
-from ..compiled import compiled_once
 from ..models import Briefing, FormerAddress, FormerTagSlug, TaggedBriefing
 from ..tag_filters import (
     MAX_FILTER_TAGS,
@@ -99,10 +98,9 @@ def briefing_with_author(row):
     return briefing
 
 
-@compiled_once
 def _public_briefing(now, slug):
     briefings = Briefing.objects.published(at=now).filter(slug=slug)
-    return briefings.values_list(*BRIEFING_FIELDS, *AUTHOR_COLUMNS)
+    return list(briefings.values_list(*BRIEFING_FIELDS, *AUTHOR_COLUMNS))
 
 
 def tag_pages(slugs):
