@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from briefings.views.archive import MONTH_PAGE_SIZE, TIMELINE_PAGE_SIZE
 from briefings.models import Briefing, Status, Tag
+from briefings.views.archive import MONTH_PAGE_SIZE, TIMELINE_PAGE_SIZE
 
 KOLKATA = ZoneInfo("Asia/Kolkata")
 

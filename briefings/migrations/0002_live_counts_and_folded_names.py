@@ -5,7 +5,18 @@ from django.db import migrations, models
 from django.db.models import Count
 from django.utils import timezone
 
-from briefings import text
+import unicodedata
+
+
+def name_key(name):
+    """A name folded as briefings.text.name_key folded it when this migration was written
+    (migrations keep their own copy: the app's may change)."""
+    return unicodedata.normalize("NFKC", name).casefold().strip()
+
+
+def index_initial(key):
+    first = unicodedata.normalize("NFKD", key[:1])[:1]
+    return first if "a" <= first <= "z" else ""
 
 
 def fill_new_fields(apps, schema_editor):
@@ -16,7 +27,7 @@ def fill_new_fields(apps, schema_editor):
     Briefing = apps.get_model("briefings", "Briefing")
     kept = {}
     for tag in Tag.objects.order_by("pk"):
-        key = text.name_key(tag.name)
+        key = name_key(tag.name)
         if key in kept:
             already = TaggedBriefing.objects.filter(tag=kept[key]).values("content_object")
             TaggedBriefing.objects.filter(tag=tag).exclude(content_object__in=already).update(
@@ -26,7 +37,7 @@ def fill_new_fields(apps, schema_editor):
             continue
         kept[key] = tag
         tag.name_key = key
-        tag.initial = text.index_initial(key) or "#"
+        tag.initial = index_initial(key) or "#"
         tag.save(update_fields=["name_key", "initial"])
     Briefing.objects.filter(status="published", published_at__lte=timezone.now()).update(
         is_live=True

@@ -2,7 +2,6 @@
 
 from django.db import migrations, models
 
-from briefings.roles import create_roles
 
 
 def undate_unpublished_briefings(apps, schema_editor):
@@ -43,6 +42,7 @@ class Migration(migrations.Migration):
             name='status',
             field=models.CharField(choices=[('draft', 'Draft'), ('review', 'In review'), ('published', 'Published')], default='draft', max_length=10),
         ),
-        migrations.RunPython(create_roles, migrations.RunPython.noop),
+        # The roles' groups and permissions are kept after every migrate by
+        # briefings.signals.keep_roles, which reads the app's current roles.
         migrations.RunPython(undate_unpublished_briefings, migrations.RunPython.noop),
     ]

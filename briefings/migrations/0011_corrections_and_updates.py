@@ -4,7 +4,6 @@ import django.db.models.deletion
 import django.utils.timezone
 from django.db import migrations, models
 
-from briefings.roles import create_roles
 
 
 class Migration(migrations.Migration):
@@ -32,5 +31,6 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['-made_at', '-id'], name='correction_newest_idx')],
             },
         ),
-        migrations.RunPython(create_roles, migrations.RunPython.noop),
+        # The roles' groups and permissions are kept after every migrate by
+        # briefings.signals.keep_roles, which reads the app's current roles.
     ]

@@ -45,12 +45,17 @@ POSTGRES_UNDO = [
 ]
 
 
-def run_for_engine(statements):
-    def run(apps, schema_editor):
-        for statement in statements.get(schema_editor.connection.vendor, []):
-            schema_editor.execute(statement)
+def create_index(apps, schema_editor):
+    run_for_engine({"sqlite": SQLITE_INDEX, "postgresql": POSTGRES_INDEX}, schema_editor)
 
-    return run
+
+def drop_index(apps, schema_editor):
+    run_for_engine({"sqlite": SQLITE_UNDO, "postgresql": POSTGRES_UNDO}, schema_editor)
+
+
+def run_for_engine(statements, schema_editor):
+    for statement in statements.get(schema_editor.connection.vendor, []):
+        schema_editor.execute(statement)
 
 
 class Migration(migrations.Migration):
@@ -74,9 +79,6 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'search entries',
             },
         ),
-        migrations.RunPython(
-            run_for_engine({"sqlite": SQLITE_INDEX, "postgresql": POSTGRES_INDEX}),
-            run_for_engine({"sqlite": SQLITE_UNDO, "postgresql": POSTGRES_UNDO}),
-        ),
+        migrations.RunPython(create_index, drop_index),
         # Entries of briefings already public are written by migration 0019's queue.
     ]

@@ -2,14 +2,24 @@
 
 from django.db import migrations, models
 
-from briefings import text
+import unicodedata
+
+
+def sort_key(name):
+    """The reader's order as briefings.text.sort_key gave it when this migration was
+    written (migrations keep their own copy: the app's may change)."""
+    key = unicodedata.normalize("NFKC", name).casefold().strip()
+    plain = "".join(
+        ch for ch in unicodedata.normalize("NFKD", key) if not "\u0300" <= ch <= "\u036f"
+    )
+    return f"{plain}\x01{key}"
 
 
 def fill_sort_keys(apps, schema_editor):
     Tag = apps.get_model("briefings", "Tag")
     tags = list(Tag.objects.only("pk", "name"))
     for tag in tags:
-        tag.sort_key = text.sort_key(tag.name)
+        tag.sort_key = sort_key(tag.name)
     Tag.objects.bulk_update(tags, ["sort_key"], batch_size=1000)
 
 
