@@ -21,6 +21,8 @@ from pathlib import Path
 
 from run import PROJECT, bench_env, manage, serve
 
+from bench.page_kinds import DEMO, addresses
+
 LIGHTHOUSE = PROJECT / "node_modules" / ".bin" / "lighthouse"
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 ATTEMPTS = 3
@@ -28,23 +30,16 @@ CHROMIUM_FLAGS = (
     "--headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
     "--disable-background-networking --disable-component-update --disable-sync"
 )
-FIND_PAGES = """
+FIND_VALUES = """
 import json
 from briefings.models import Briefing
 newest = Briefing.objects.published().order_by("-published_at", "-pk")
-print(json.dumps({
-    "home": "/",
-    "deep home": f"/?before={newest[40].pk}",
-    "briefing": "/briefings/from-kazan-to-beijing/",
-    "tag": "/tags/border-talks/",
-    "two-tag filter": "/tags/border-talks+lac/",
-    "tags index": "/tags/",
-    "search": "/search/?q=talks",
-    "archive": "/archive/",
-    "archive month": "/archive/2025/1/",
-    "timeline": "/tags/border-talks/timeline/",
-}))
+print(json.dumps({"cursor": newest[40].pk}))
 """
+AUDITED = [
+    "home", "deep home", "briefing", "tag", "two-tag filter", "tags index", "search",
+    "archive", "archive month", "timeline",
+]  # fmt: skip
 
 
 def main():
@@ -63,7 +58,8 @@ def main():
             ["generate_briefings", "--count", "200", "--tags", "40", "--images", "4"],
         ):
             manage(env, *command)
-        pages = json.loads(manage(env, "shell", "-c", FIND_PAGES).strip().splitlines()[-1])
+        found = json.loads(manage(env, "shell", "-c", FIND_VALUES).strip().splitlines()[-1])
+        pages = addresses(AUDITED, **DEMO, **found)
         with serve("bench.media_wsgi", env, PROJECT) as port:
             origin = f"http://127.0.0.1:{port}"
             chosen = {name: path for name, path in pages.items() if not only or name in only}

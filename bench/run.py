@@ -29,13 +29,17 @@ import urllib.request
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT))
+
+from bench.page_kinds import address  # noqa: E402
+
 BIN = Path(sys.executable).parent
 PAGE_TYPES = [
     "home", "deep home", "briefing", "most popular tag", "long-tail tag",
     "two most popular tags", "tags index",
 ]  # fmt: skip
 # Printed as JSON by the site's own Django, so the pages are picked as a reader finds them.
-FIND_PAGES = """
+FIND_VALUES = """
 import json
 from briefings.models import Briefing, Tag
 newest = Briefing.objects.published().order_by("-published_at", "-pk")
@@ -43,13 +47,11 @@ popular = list(Tag.objects.most_used()[:2])
 rare = Tag.objects.in_use().order_by("published_count", "name_key").first()
 deep = newest.values_list("pk", flat=True)[max(0, min(499 * 12, newest.count() - 13))]
 print(json.dumps({
-    "home": "/",
-    "deep home": f"/?before={deep}",
-    "briefing": newest[0].get_absolute_url(),
-    "most popular tag": popular[0].get_absolute_url(),
-    "long-tail tag": rare.get_absolute_url(),
-    "two most popular tags": f"/tags/{'+'.join(sorted(t.slug for t in popular))}/",
-    "tags index": "/tags/",
+    "cursor": deep,
+    "briefing": newest[0].slug,
+    "popular": popular[0].slug,
+    "rare": rare.slug,
+    "two_popular": "+".join(sorted(t.slug for t in popular)),
 }))
 """
 
@@ -208,7 +210,17 @@ def bench_env(folder, database_url, redis_url="", page_cache_seconds="60"):
 
 
 def find_pages(env):
-    return json.loads(manage(env, "shell", "-c", FIND_PAGES).strip().splitlines()[-1])
+    """Each page type's address (bench/page_kinds.py), from the archive's own data."""
+    found = json.loads(manage(env, "shell", "-c", FIND_VALUES).strip().splitlines()[-1])
+    return {
+        "home": address("home"),
+        "deep home": address("deep home", cursor=found["cursor"]),
+        "briefing": address("briefing", briefing=found["briefing"]),
+        "most popular tag": address("tag", tag=found["popular"]),
+        "long-tail tag": address("tag", tag=found["rare"]),
+        "two most popular tags": address("two-tag filter", two_tags=found["two_popular"]),
+        "tags index": address("tags index"),
+    }
 
 
 def manage(env, *command):

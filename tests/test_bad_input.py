@@ -4,6 +4,8 @@ import itertools
 
 import pytest
 
+from bench.page_kinds import PAGE_KINDS, addresses
+
 PARAMETERS = ["page", "before", "after", "section", "q", "tag", "p", "utm_source"]
 JUNK = ["", "x", "-1", "0", "1e3", "９", "9" * 40, "\x00", "%", "'\"<>", "1&page=2", "😀" * 50]
 
@@ -11,16 +13,21 @@ JUNK = ["", "x", "-1", "0", "1e3", "９", "9" * 40, "\x00", "%", "'\"<>", "1&pag
 @pytest.fixture
 def pages(make_briefing, member):
     briefing = make_briefing(title="Talks", tags=["SCO", "India"], author=member("Writer", "ana"))
-    return [
-        "/", "/tags/", "/tags/sco/", "/tags/india+sco/", "/tags/sco/topics/",
-        "/tags/sco/timeline/", "/search/", "/archive/", f"/archive/{briefing.published_at.year}/",
-        "/corrections/", f"/authors/{briefing.author_id}/", briefing.get_absolute_url(),
-        "/feed/rss/", "/feed/atom/", "/feed.json", "/tags/sco/feed/rss/", "/tags/sco/feed.json",
-        "/sitemap.xml", "/sitemap-briefings.xml", "/sitemap-tags.xml", "/robots.txt",
-    ]  # fmt: skip
+    make_briefing(title="Border", tags=["Nepal"])
+    published = briefing.published_at
+    return addresses(
+        briefing=briefing.slug, tag="sco", two_tags="india+sco", no_match="india+nepal+sco",
+        initial="s", word="talks", year=published.year, month=published.month,
+        author=briefing.author_id, cursor=briefing.pk,
+    )  # fmt: skip
+
+
+def test_every_kind_of_page_answers_as_it_should_without_junk(client, pages):
+    for name, url in pages.items():
+        assert client.get(url).status_code == PAGE_KINDS[name].status, (name, url)
 
 
 def test_junk_query_parameters_never_break_a_page(client, pages):
-    for url, parameter, junk in itertools.product(pages, PARAMETERS, JUNK):
+    for url, parameter, junk in itertools.product(pages.values(), PARAMETERS, JUNK):
         response = client.get(url, {parameter: junk})
         assert response.status_code in (200, 301, 404), (url, parameter, junk)
