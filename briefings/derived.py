@@ -32,27 +32,30 @@ BATCH_SIZE = 1000
 @dataclass(frozen=True)
 class Scope:
     what: str  # said in --help and the README
-    differing: Callable[[], list]  # the items that differ from a fresh computation
+    differing: Callable[..., list]  # the items that differ (progress=callable)
     repair: Callable[[list], None]  # make those items right
 
 
-def briefing_batches(queryset=None):
-    """Briefing ids in batches, by id, so 100,000 briefings never sit in memory at once."""
+def briefing_batches(queryset=None, progress=None):
+    """Briefing ids in batches, by id, so 100,000 briefings never sit in memory at once;
+    `progress` is told how many have been read."""
     queryset = Briefing.objects.all() if queryset is None else queryset
-    last = 0
+    last, done = 0, 0
     while batch := list(
         queryset.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:BATCH_SIZE]
     ):
         yield batch
-        last = batch[-1]
+        last, done = batch[-1], done + len(batch)
+        if progress:
+            progress(done)
 
 
 # A briefing's own fields.
 
 
-def _rendered_fields_differing():
+def _rendered_fields_differing(progress=None):
     wrong = []
-    for batch in briefing_batches():
+    for batch in briefing_batches(progress=progress):
         rows = Briefing.objects.filter(pk__in=batch).values_list(
             "pk", "body", "body_html", "reading_minutes"
         )
@@ -71,7 +74,7 @@ def _render_fields(pks):
         )
 
 
-def _tag_fields_differing():
+def _tag_fields_differing(progress=None):
     fields = ["name_key", "sort_key", "initial", "description_html"]
     wrong = []
     for tag in Tag.objects.all():
@@ -90,7 +93,7 @@ def _fill_tag_fields(pks):
 # Whether a briefing counts as public, and the copies on its links.
 
 
-def _public_flags_differing():
+def _public_flags_differing(progress=None):
     published = Briefing.objects.published()
     shown_but_not = Briefing.objects.filter(counts_as_public=True).exclude(pk__in=published)
     hidden_but_is = published.filter(counts_as_public=False)
@@ -107,7 +110,7 @@ def _set_public_flags(pks):
     chosen.not_published().update(counts_as_public=False)
 
 
-def _link_copies_differing():
+def _link_copies_differing(progress=None):
     both_dated = Q(published_at__isnull=False, content_object__published_at__isnull=False)
     differs = (
         ~Q(counts_as_public=F("content_object__counts_as_public"))
@@ -132,7 +135,7 @@ def _true_counts():
     return dict(public.values_list("tag").annotate(count=Count("pk")))
 
 
-def _counts_differing():
+def _counts_differing(progress=None):
     true = _true_counts()
     stored = Tag.objects.values_list("pk", "published_count")
     return [pk for pk, count in stored if true.get(pk, 0) != count]
@@ -157,7 +160,7 @@ def _true_pairs():
     return {(tag, other): count for tag, other, count in together}
 
 
-def _pairs_differing():
+def _pairs_differing(progress=None):
     true = _true_pairs()
     stored = {(tag, other): count for tag, other, count in
               TagPair.objects.filter(count__gt=0).values_list("tag", "other", "count")}  # fmt: skip
@@ -188,9 +191,9 @@ def recount_pairs(pairs=None):
 # Copies stored for lists, revisions and search.
 
 
-def _tag_names_differing():
+def _tag_names_differing(progress=None):
     wrong = []
-    for batch in briefing_batches():
+    for batch in briefing_batches(progress=progress):
         names = {pk: [] for pk in batch}
         links = TaggedBriefing.objects.filter(content_object__in=batch)
         for pk, name in links.values_list("content_object", "tag__name"):
@@ -200,19 +203,19 @@ def _tag_names_differing():
     return wrong
 
 
-def _cards_differing():
+def _cards_differing(progress=None):
     wrong = []
     current = cards.card_format()
-    for batch in briefing_batches(Briefing.objects.filter(published_at__isnull=False)):
+    for batch in briefing_batches(Briefing.objects.filter(published_at__isnull=False), progress):
         fresh = cards.render_cards(batch)
         stored = Briefing.objects.filter(pk__in=batch).values_list("pk", "card_html", "card_format")
         wrong += [pk for pk, html, made in stored if (html, made) != (fresh[pk], current)]
     return wrong
 
 
-def _search_entries_differing():
+def _search_entries_differing(progress=None):
     wrong = []
-    for batch in briefing_batches():
+    for batch in briefing_batches(progress=progress):
         fresh = search.entry_texts(batch)
         stored = dict(search.stored_entry_texts(batch))
         wrong += [pk for pk in batch if fresh.get(pk) != stored.get(pk)]
@@ -230,7 +233,7 @@ def _write_search_entries(pks):
 # History and pending work.
 
 
-def _addresses_in_use():
+def _addresses_in_use(progress=None):
     briefings = FormerAddress.objects.filter(slug__in=Briefing.objects.values("slug"))
     tags = FormerTagSlug.objects.filter(slug__in=Tag.objects.values("slug"))
     return [("briefing", slug) for slug in briefings.values_list("slug", flat=True)] + [
@@ -247,8 +250,12 @@ def _forget_addresses_in_use(found):
     ).delete()
 
 
-def _pending_upkeep():
+def _pending_upkeep(progress=None):
     return list(PendingUpkeep.objects.order_by("pk").values_list("pk", flat=True))
+
+
+def _nothing_to_check(progress=None):
+    return []
 
 
 def _purge_every_page(_):
@@ -280,5 +287,5 @@ SCOPES = {
         "former addresses: none names an address in use",
         _addresses_in_use, _forget_addresses_in_use),
     "pending": Scope("after-commit work not yet done", _pending_upkeep, upkeep.finish),
-    "pages": Scope("cached pages: purged, never checked", lambda: [], _purge_every_page),
+    "pages": Scope("cached pages: purged, never checked", _nothing_to_check, _purge_every_page),
 }  # fmt: skip

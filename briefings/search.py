@@ -154,9 +154,9 @@ def _postgres_ranked(words, tag_ids):
     )
     with transaction.atomic(), connection.cursor() as cursor:
         # The planner takes testing a stored vector for cheap, but each test reads it
-        # from TOAST: walking the id index and testing row after row took 150 ms for
-        # two words that 1 briefing in 20 has. The GIN index's bitmap costs at most
-        # about 50 ms, for a word in every briefing, so it is the plan for every query.
+        # from TOAST, so walking the id index and testing row after row is the slow
+        # plan; the GIN index's bitmap is bounded even for a word in every briefing,
+        # so it is the plan for every query.
         cursor.execute("SET LOCAL enable_indexscan = off; SET LOCAL enable_seqscan = off")
         found = list(ranked.order_by("-score", "-pk").values_list("pk", flat=True)[:MAX_RESULTS])
         # Within an outer transaction SET LOCAL would outlast this block.

@@ -7,7 +7,6 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
-from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
 from ..caching.page_cache import depends_also_on, page_number_key, public_page
@@ -18,13 +17,11 @@ from ..models import Briefing, Correction, TaggedBriefing
 from ..pagination import cursor_query_key, newest_first
 from ..related import related_cards, source_tags
 from .lookups import (
-    AUTHOR_COLUMNS,
-    BRIEFING_FIELDS,
-    briefing_with_author,
     former_address,
     numbered_page,
     public_address,
     public_briefing,
+    with_byline,
 )
 
 HOME_TOPIC_COUNT = 12
@@ -51,17 +48,16 @@ class LeadStory(NamedTuple):
 
 def lead_story(newest_id):
     """The newest public briefing an editor marked as the lead, else the newest one."""
-    briefing = briefing_with_author(_lead(timezone.now(), newest_id)[0])
+    briefing = _lead(newest_id)
     return LeadStory(briefing, tag_links([briefing.pk]).get(briefing.pk, []))
 
 
 # The lead stories come from their own small index: "is_lead OR id" over the published
-# briefings made SQLite scan them all (0.5 s at 100,000).
-def _lead(now, newest_id):
+# briefings would make SQLite scan them all.
+def _lead(newest_id):
     leads = Briefing.objects.filter(is_lead=True).values("pk")
-    chosen = Briefing.objects.published(at=now).filter(Q(pk__in=leads) | Q(pk=newest_id))
-    first = chosen.order_by("-is_lead", "-published_at", "-pk")
-    return list(first.values_list(*BRIEFING_FIELDS, *AUTHOR_COLUMNS)[:1])
+    chosen = Briefing.objects.published().filter(Q(pk__in=leads) | Q(pk=newest_id))
+    return with_byline(chosen).order_by("-is_lead", "-published_at", "-pk").first()
 
 
 @public_page(depends_on=lambda slug: {briefing_page(slug)})

@@ -6,13 +6,10 @@ import functools
 from typing import NamedTuple
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.paginator import InvalidPage, Paginator
-from django.db import DEFAULT_DB_ALIAS
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 
 from .. import text
 from ..caching.surrogate_keys import tag_page
@@ -73,34 +70,19 @@ def former_address(request, slug):
 
 
 def public_briefing(slug):
-    """The public briefing with this slug, its author's name read with it; or a 404."""
-    found = _public_briefing(timezone.now(), slug)
-    if not found:
+    """The public briefing with this slug, its author read with it; or a 404."""
+    found = with_byline(Briefing.objects.published().filter(slug=slug)).first()
+    if found is None:
         raise Http404("No such briefing.")
-    return briefing_with_author(found[0])
+    return found
 
 
-BRIEFING_FIELDS = [field.attname for field in Briefing._meta.concrete_fields]
-
-
-AUTHOR_FIELDS = ["id", "first_name", "last_name"]  # what the byline shows
-
-
-AUTHOR_COLUMNS = [f"author__{name}" for name in AUTHOR_FIELDS]
-
-
-def briefing_with_author(row):
-    """A Briefing from a row of BRIEFING_FIELDS and AUTHOR_COLUMNS, its author attached."""
-    briefing = Briefing.from_db(DEFAULT_DB_ALIAS, BRIEFING_FIELDS, row[: len(BRIEFING_FIELDS)])
-    if briefing.author_id is not None:
-        author = row[len(BRIEFING_FIELDS) :]
-        briefing.author = get_user_model().from_db(DEFAULT_DB_ALIAS, AUTHOR_FIELDS, author)
-    return briefing
-
-
-def _public_briefing(now, slug):
-    briefings = Briefing.objects.published(at=now).filter(slug=slug)
-    return list(briefings.values_list(*BRIEFING_FIELDS, *AUTHOR_COLUMNS))
+def with_byline(briefings):
+    """These briefings with what their byline shows of their author, in the same query."""
+    return briefings.select_related("author").only(
+        *(field.name for field in Briefing._meta.concrete_fields),
+        "author__first_name", "author__last_name",
+    )  # fmt: skip
 
 
 def tag_pages(slugs):

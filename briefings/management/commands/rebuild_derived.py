@@ -6,6 +6,8 @@ from django.db import transaction
 from briefings.caching import surrogate_keys
 from briefings.derived import SCOPES
 
+PROGRESS_EVERY = 10_000
+
 
 class Command(BaseCommand):
     help = (
@@ -37,7 +39,7 @@ class Command(BaseCommand):
                     self.stdout.write("pages: every cached page purged")
                 continue
             started = time.monotonic()
-            differing = SCOPES[name].differing()
+            differing = SCOPES[name].differing(progress=self.progress(name))
             took = time.monotonic() - started
             if not differing:
                 self.stdout.write(f"{name}: all right ({took:.1f} s)")
@@ -53,5 +55,14 @@ class Command(BaseCommand):
             self.stdout.write(f"{name}: repaired {len(differing)} ({examples}{more})")
         if differing_scopes and check:
             raise CommandError(f"Derived values differ in: {', '.join(differing_scopes)}.")
-        if differing_scopes and "pages" not in chosen:
+        if differing_scopes and not check and "pages" not in chosen:
             surrogate_keys.shared_versions.purge({surrogate_keys.SITE})
+
+    def progress(self, scope):
+        """Say every PROGRESS_EVERY briefings how far a scope has come (on standard error)."""
+
+        def say(done):
+            if done % PROGRESS_EVERY == 0:
+                self.stderr.write(f"{scope}: {done} briefings compared")
+
+        return say
