@@ -1,8 +1,9 @@
 """The template environment of the public pages.
 
-Public pages use Jinja2 (Django's own backend for it) because a list page renders
-hundreds of values on every cache miss, several times faster than Django's template
-language; the admin keeps Django's templates. The helpers mirror the Django tags and
+Public pages use Jinja2 (Django's own backend for it) because it renders them several
+times faster than Django's template language, which would make an uncached page much
+slower (bench/template_languages.py; the README has its figures); the admin keeps
+Django's templates. The helpers mirror the Django tags and
 filters the pages need.
 """
 
