@@ -3,7 +3,7 @@
 Each shared tag weighs 1 / log(2 + the number of public briefings carrying it), so
 sharing a narrow topic ("Kailash Mansarovar Yatra") counts for more than sharing a broad
 one ("India"); among equals the newer briefing comes first. Candidates are the newest
-live briefings carrying the briefing's rarest tags, at most MAX_CANDIDATE_LINKS tag
+public briefings carrying the briefing's rarest tags, at most MAX_CANDIDATE_LINKS tag
 links, so a briefing tagged with the biggest topics costs what any other does: three
 queries in all. The list changes only when one of those tags' lists does, so a cached
 briefing page depends on those tags' pages (page_cache.depends_also_on).
@@ -28,7 +28,7 @@ class SourceTag(NamedTuple):
 
 def source_tags(tags):
     """Of a briefing's tags, rows of (id, slug, public count), those related briefings
-    are looked for under: the rarest, whose live links add up to at most
+    are looked for under: the rarest, whose public links add up to at most
     MAX_CANDIDATE_LINKS (the rarest one at least)."""
     chosen, total = [], 0
     for tag_id, slug, count in sorted(tags, key=lambda row: row[2]):
@@ -45,15 +45,15 @@ def related_cards(briefing_id, tags):
     if not tags:
         return []
     weight = {tag.id: tag.weight for tag in tags}
-    scores, newest = defaultdict(float), {}
-    for other, tag_id, published_at in _candidates(briefing_id, list(weight)):
+    scores, newness = defaultdict(float), {}
+    for position, (other, tag_id) in enumerate(_candidates(briefing_id, list(weight))):
         scores[other] += weight[tag_id]
-        newest.setdefault(other, published_at)
-    best = sorted(scores, key=lambda other: (-scores[other], -newest[other].timestamp(), -other))
+        newness.setdefault(other, position)  # candidates come newest first
+    best = sorted(scores, key=lambda other: (-scores[other], newness[other]))
     return [card for _, card in public_cards(best[:RELATED_SHOWN])]
 
 
 def _candidates(briefing_id, tag_ids):
     links = TaggedBriefing.objects.filter(tag__in=tag_ids, counts_as_public=True)
-    newest = links.exclude(content_object=briefing_id).order_by("-published_at")
-    return list(newest.values_list("content_object", "tag", "published_at")[:MAX_CANDIDATE_LINKS])
+    newest = links.exclude(content_object=briefing_id).order_by("-published_at", "-content_object")
+    return list(newest.values_list("content_object", "tag")[:MAX_CANDIDATE_LINKS])
