@@ -70,6 +70,12 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=2000, help="briefings (default run)")
     parser.add_argument("--scale", default="", help="comma-separated archive sizes")
+    parser.add_argument(
+        "--archives",
+        default="",
+        help="with --scale: comma-separated database URLs of archives of those sizes, "
+        "made before with generate_briefings (generating 100,000 takes a while)",
+    )
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument(
         "--postgres-url",
@@ -140,11 +146,16 @@ def median_round(rounds):
 
 def measure_scale(options):
     sizes = [int(size) for size in options.scale.split(",")]
+    archives = (
+        dict(zip(sizes, options.archives.split(","), strict=True)) if options.archives else {}
+    )
     p50s = {}
     for size in sizes:
         with tempfile.TemporaryDirectory(prefix="briefings-bench-") as folder:
             folder = Path(folder)
-            database_url = prepare_database(options, folder, size)
+            database_url = archives.get(size) or prepare_database(options, folder, size)
+            if size in archives:
+                manage(bench_env(folder, database_url), "collectstatic", "--noinput", "-v0")
             env = bench_env(folder, database_url, options.redis_url, "0")
             pages = find_pages(env)
             sequential = argparse.Namespace(**{**vars(options), "connections": 1})
