@@ -3,20 +3,51 @@
     .venv/bin/python bench/template_languages.py [--count 2000]
 
 The public pages use Jinja2; the project keeps it only while Django's language would
-make the uncached tag page more than 25 % slower. bench/django_templates/ holds the tag
-page (base, filter, list) written in Django's language. The script generates an
-archive, has the site's own view build the most popular tag's page (uncached, with
-production settings), then renders that page's context with each template, and prints
-the medians and how much slower the whole page would be.
+make the uncached tag page more than 25 % slower. The script writes the tag page's
+templates (base, filter, list) in Django's language, translating the few Jinja2 forms
+they use (DJANGO_SPELLING), generates an archive, has the site's own view build the
+most popular tag's page (uncached, with production settings), then renders that page's
+context with each template, and prints the medians and how much slower the whole page
+would be.
 """
 
 import argparse
 import json
+import re
 import sys
 import tempfile
 from pathlib import Path
 
 from run import PROJECT, bench_env, manage
+
+TAG_PAGE = ["base.html", "briefings/tag_filter.html", "briefings/_briefing_list.html"]
+# Jinja2 forms in the tag page and their Django spelling. Django cannot render a block
+# twice (the title in <title> and in og:title), so the title comes from the context.
+DJANGO_SPELLING = [
+    (r"\{\{ url\('([^']+)'\) \}\}", r"{% url '\1' %}"),
+    (r"\{\{ static\('([^']+)'\) \}\}", r"{% static '\1' %}"),
+    (r"^<!doctype html>", "{% load static %}<!doctype html>"),
+    (r"\{% block title %\}.*?\{% endblock title %\}", "{{ page_title }}"),
+    (r"\{% block description %\}.*?\{% endblock description %\}", "{{ page_description }}"),
+    (r"\{% block canonical %\}(.*?)\{% endblock canonical %\}", r"\1"),
+    (r"\{\{ self\.title\(\) \}\}", "{{ page_title }}"),
+    (r"\{\{ self\.description\(\) \}\}", "{{ page_description }}"),
+    (r"\{\{ self\.canonical\(\) \}\}", "{{ request.path }}"),
+    (r'selected\|map\(attribute="tag\.name"\)\|join\(" \+ "\)', "feed_names"),
+    (r"loop\.last", "forloop.last"),
+    (r"selected\[0\]", "selected.0"),
+]
+
+
+def write_in_django_language(folder):
+    """The tag page's templates, translated, in `folder`."""
+    for name in TAG_PAGE:
+        source = (PROJECT / "templates" / name).read_text()
+        for jinja, django in DJANGO_SPELLING:
+            source = re.sub(jinja, django, source, flags=re.M | re.S)
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(source)
+
 
 MEASURE = """
 import json, statistics, time
@@ -70,7 +101,8 @@ def main():
         manage(env, "collectstatic", "--noinput", "-v0")
         manage(env, "generate_briefings", "--count", str(options.count), "--tags",
                str(max(50, options.count // 5)))  # fmt: skip
-        code = MEASURE.replace("DIRECTORY", repr(str(PROJECT / "bench" / "django_templates")))
+        write_in_django_language(folder / "templates")
+        code = MEASURE.replace("DIRECTORY", repr(str(folder / "templates")))
         found = json.loads(manage(env, "shell", "-c", code).strip().splitlines()[-1])
     slower = (found["django"] - found["jinja2"]) / found["page"]
     print(
