@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils.timezone import localtime as local
 
+from bench.page_kinds import address
 from briefings.models import Briefing, Tag
 
 PAGE_SIZE_LIMIT = 100 * 1024
@@ -39,31 +40,36 @@ EXPECTED_QUERIES = {
 
 
 def page_urls():
-    """One URL of each page type, picked from the archive as a reader would reach them."""
+    """One URL of each page type (bench/page_kinds.py), picked from the archive as a
+    reader would reach them."""
     newest = Briefing.objects.published().order_by("-published_at", "-pk")
     popular = list(Tag.objects.most_used()[:2])
     rare = Tag.objects.in_use().order_by("published_count", "name_key").first()
     deep_in_tag = newest.filter(tags=popular[0])[30]
+    moment = local(newest[0].published_at)
+    tag = popular[0].slug
     return {
-        "home": "/",
-        "deep home": f"/?before={newest[40].pk}",
-        "briefing": newest[5].get_absolute_url(),
-        "most popular tag": popular[0].get_absolute_url(),
-        "deep tag page": f"{popular[0].get_absolute_url()}?before={deep_in_tag.pk}",
-        "long-tail tag": rare.get_absolute_url(),
-        "two most popular tags": f"/tags/{'+'.join(sorted(t.slug for t in popular))}/",
-        "more topics": f"{popular[0].get_absolute_url()}topics/",
-        "tags index": "/tags/",
-        "tags index section": f"/tags/?section={popular[0].initial}",
-        "archive": "/archive/",
-        "archive year": f"/archive/{local(newest[0].published_at).year}/",
-        "archive month": "/archive/{0.year}/{0.month}/".format(local(newest[0].published_at)),
-        "timeline": f"{popular[0].get_absolute_url()}timeline/",
-        "deep timeline": f"{popular[0].get_absolute_url()}timeline/?after={deep_in_tag.pk}",
-        "search": "/search/?q=talks",
-        "search in a topic": f"/search/?q=talks&tag={popular[0].slug}",
-        "feed": "/feed/rss/",
-        "tag feed": f"{popular[0].get_absolute_url()}feed/atom/",
+        "home": address("home"),
+        "deep home": address("deep home", cursor=newest[40].pk),
+        "briefing": address("briefing", briefing=newest[5].slug),
+        "most popular tag": address("tag", tag=tag),
+        "deep tag page": address("tag", tag=tag) + f"?before={deep_in_tag.pk}",
+        "long-tail tag": address("tag", tag=rare.slug),
+        "two most popular tags": address(
+            "two-tag filter", two_tags="+".join(sorted(t.slug for t in popular))
+        ),
+        "more topics": address("more topics", tag=tag),
+        "tags index": address("tags index"),
+        "tags index section": address("tags index section", initial=popular[0].initial),
+        "archive": address("archive"),
+        "archive year": address("archive year", year=moment.year),
+        "archive month": address("archive month", year=moment.year, month=moment.month),
+        "timeline": address("timeline", tag=tag),
+        "deep timeline": address("timeline", tag=tag) + f"?after={deep_in_tag.pk}",
+        "search": address("search", word="talks"),
+        "search in a topic": address("search in topic", word="talks", tag=tag),
+        "feed": address("site RSS"),
+        "tag feed": address("topic Atom", tag=tag),
     }
 
 
