@@ -79,6 +79,7 @@ class Desk:
         self.base = f"http://127.0.0.1:{port}"
         self.statuses = Counter()
         self.failures = []
+        self.saves = 0
         self.refusals_keeping_text = 0
         self.lock = threading.Lock()
 
@@ -113,10 +114,10 @@ class Desk:
     def edit(self, session, path, form_id, change):
         """Open a change form, change some fields, post it back; True if saved."""
         url = f"{self.base}{path}"
-        opened = session.get(url, timeout=30)
+        opened = session.get(url, timeout=30, allow_redirects=False)
         self.note(f"GET {path}", opened)
         if opened.status_code != 200:
-            return False
+            return False  # a topic merged or deleted meanwhile redirects to the list
         fields = form_fields(opened.text, form_id) | change
         fields["_save"] = "Save"
         saved = session.post(url, data=fields, timeout=60, allow_redirects=False)
@@ -125,6 +126,9 @@ class Desk:
             if fields.get("title", "") in saved.text:
                 with self.lock:
                     self.refusals_keeping_text += 1
+        if saved.status_code == 302:
+            with self.lock:
+                self.saves += 1
         return saved.status_code == 302
 
     def merge(self, session, tag_ids):
@@ -200,12 +204,21 @@ def reader_work(desk, rounds):
 
 
 def run_newsroom(port, editors, rounds, readers=2):
-    """Editors and readers at once; returns the Desk with what they met."""
+    """Editors and readers at once; returns the Desk with what they met (an editor or
+    reader whose work broke off is a failure too)."""
     desk = Desk(port)
+
+    def reported(work, *args):
+        try:
+            work(desk, *args)
+        except Exception as error:  # the test fails on it, with what happened
+            with desk.lock:
+                desk.failures.append(f"{work.__name__}{args}: {error!r}")
+
     workers = [
-        threading.Thread(target=editor_work, args=(desk, f"editor{n}", rounds, n))
+        threading.Thread(target=reported, args=(editor_work, f"editor{n}", rounds, n))
         for n in range(editors)
-    ] + [threading.Thread(target=reader_work, args=(desk, rounds)) for _ in range(readers)]
+    ] + [threading.Thread(target=reported, args=(reader_work, rounds)) for _ in range(readers)]
     for worker in workers:
         worker.start()
     for worker in workers:
@@ -226,7 +239,10 @@ def main():
     ):
         desk = run_newsroom(port, options.editors, options.rounds)
         saves = sum(count for status, count in desk.statuses.items())
-        print(f"answers by status: {dict(sorted(desk.statuses.items()))} of {saves}")
+        print(
+            f"answers by status: {dict(sorted(desk.statuses.items()))} of {saves}; "
+            f"{desk.saves} saves went through"
+        )
         print(*itertools.islice(desk.failures, 10), sep="\n")
         check = manage(env, "rebuild_derived", "--check")
         print(

@@ -31,7 +31,7 @@ def test_editors_at_once_get_no_errors_and_leave_nothing_to_repair(tmp_path):
         desk = run_newsroom(port, editors=5, rounds=10)
         check = manage(env, "rebuild_derived", "--check")
     assert desk.failures == []
-    assert desk.statuses[302] >= 10, f"too few saves went through: {desk.statuses}"
+    assert desk.saves >= 10, f"too few saves went through: {desk.statuses}"
     assert check.returncode == 0, check.stdout + check.stderr
 
 
