@@ -13,6 +13,7 @@ from PIL import Image
 from briefings import roles
 from briefings.models import Briefing, Status, Tag
 from briefings.placeholder_images import generated_image
+from briefings.views import briefings as home_view
 from tests.helpers import image_upload
 
 PAGE_WEIGHT_LIMIT = 30 * 1024  # HTML and CSS of a page, gzip-compressed
@@ -197,3 +198,22 @@ def test_a_strict_content_security_policy_everywhere(client, admin_client, demo)
         assert "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
         assert "camera=()" in response["Permissions-Policy"]
         assert "geolocation=()" in response["Permissions-Policy"]
+
+
+def test_the_home_page_stands_when_its_newest_briefing_is_withdrawn_while_it_renders(
+    client, make_briefing, monkeypatch
+):
+    """An editor's unpublish can land between the list's query and the lead's."""
+    make_briefing(title="Older talks")
+    newest = make_briefing(title="Withdrawn meanwhile", published_at=datetime.now(UTC))
+    read_list = home_view.newest_first
+
+    def list_then_withdraw(request):
+        page = read_list(request)
+        Briefing.objects.filter(pk=newest.pk).update(status=Status.DRAFT, published_at=None)
+        return page
+
+    monkeypatch.setattr(home_view, "newest_first", list_then_withdraw)
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "Older talks" in response.text

@@ -31,9 +31,8 @@ CORRECTIONS_PER_PAGE = 30
 def home(request):
     """The lead story and the newest briefings after it; older pages list the rest."""
     page = newest_first(request)
-    lead = None
-    if page.newer is None and page.ids:
-        lead = lead_story(page.ids[0])
+    lead = lead_story(page.ids[0]) if page.newer is None and page.ids else None
+    if lead:
         page.briefings = [card for pk, card in zip(page.ids, page.briefings, strict=True)
                           if pk != lead.briefing.pk]  # fmt: skip
     context = {"page": page, "lead": lead, "topics": most_used_topics(HOME_TOPIC_COUNT)}
@@ -46,8 +45,11 @@ class LeadStory(NamedTuple):
 
 
 def lead_story(newest_id):
-    """The newest public briefing an editor marked as the lead, else the newest one."""
+    """The newest public briefing an editor marked as the lead, else the newest one;
+    None if neither is public any more (withdrawn since the list was read)."""
     briefing = _lead(newest_id)
+    if briefing is None:
+        return None
     return LeadStory(briefing, tag_links([briefing.pk]).get(briefing.pk, []))
 
 
