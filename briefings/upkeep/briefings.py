@@ -119,12 +119,17 @@ def copy_onto_links(briefing_pk):
 
 @transaction.atomic
 def tags_changing(briefing_pk, adding=()):
-    """Before taggit links or unlinks topics: lock the briefing, and hold the limit."""
+    """Before taggit links or unlinks topics: lock the briefing, then every topic whose
+    counts may move, and hold the limit.
+
+    The topics are locked before their links are written: a link takes a weaker lock on
+    its topic, and raising it later, while a merge waits for that topic, would deadlock.
+    """
     lock_briefings([briefing_pk])
-    if adding:
-        carried = TaggedBriefing.objects.filter(content_object=briefing_pk).count()
-        if carried + len(adding) > MAX_TAGS_PER_BRIEFING:
-            raise ValidationError(too_many_tags_message(), code="too_many_tags")
+    carried = _tag_ids(briefing_pk)
+    if len(carried) + len(adding) > MAX_TAGS_PER_BRIEFING:
+        raise ValidationError(too_many_tags_message(), code="too_many_tags")
+    _lock_tags(carried | set(adding))
 
 
 def too_many_tags_message():
@@ -152,8 +157,7 @@ def _adjust_counts(changed, together, delta):
     The tags are locked in id order first; then one bounded statement per tag (at most
     MAX_TAGS_PER_BRIEFING of them, each naming at most that many partners).
     """
-    list(Tag.objects.select_for_update(no_key=True).filter(pk__in=together).order_by("pk")
-         .values_list("pk", flat=True))  # fmt: skip
+    _lock_tags(together)
     Tag.objects.filter(pk__in=changed).update(published_count=F("published_count") + delta)
     for tag in sorted(together):
         partners = (together if tag in changed else changed) - {tag}
@@ -164,6 +168,12 @@ def _adjust_counts(changed, together, delta):
                 [TagPair(tag_id=tag, other_id=other) for other in partners], ignore_conflicts=True
             )
         TagPair.objects.filter(tag_id=tag, other_id__in=partners).update(count=F("count") + delta)
+
+
+def _lock_tags(pks):
+    """Lock these topics' rows, in id order, until the transaction ends."""
+    rows = Tag.objects.select_for_update(no_key=True).filter(pk__in=list(pks)).order_by("pk")
+    list(rows.values_list("pk", flat=True))
 
 
 def _lists_showing(briefing_pk, counts_changed):
