@@ -194,12 +194,9 @@ def recount_pairs(pairs=None):
 def _tag_names_differing(progress=None):
     wrong = []
     for batch in briefing_batches(progress=progress):
-        names = {pk: [] for pk in batch}
-        links = TaggedBriefing.objects.filter(content_object__in=batch)
-        for pk, name in links.values_list("content_object", "tag__name"):
-            names[pk].append(name)
+        typed = upkeep.typed_names(batch)
         stored = Briefing.objects.filter(pk__in=batch).values_list("pk", "tag_names")
-        wrong += [pk for pk, typed in stored if typed != text.typed_tag_names(names[pk])]
+        wrong += [pk for pk, names in stored if names != typed[pk]]
     return wrong
 
 

@@ -22,7 +22,6 @@ import functools
 import operator
 import unicodedata
 
-from django.apps import apps as global_apps
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection, transaction
 from django.db.models import F
@@ -188,12 +187,13 @@ def _postgres_snippets(words, briefing_ids):
 ENTRY_FIELDS = ("title", "tags", "standfirst", "body")
 
 
-def write_entries(briefing_ids, apps=global_apps):
+def write_entries(briefing_ids):
     """Write the entries of those of these briefings that are public, and remove the
     others'. Insert-or-update, so writing one twice, or at once from two workers, leaves
-    one entry. `apps` gives the models, so that a migration can fill the index."""
-    SearchEntry = apps.get_model("briefings", "SearchEntry")
-    texts = entry_texts(briefing_ids, apps)
+    one entry."""
+    from .models import SearchEntry
+
+    texts = entry_texts(briefing_ids)
     SearchEntry.objects.filter(briefing__in=briefing_ids).exclude(briefing__in=texts).delete()
     SearchEntry.objects.bulk_create(
         [SearchEntry(briefing_id=pk, **dict(zip(ENTRY_FIELDS, fields, strict=True)))
@@ -206,11 +206,11 @@ def write_entries(briefing_ids, apps=global_apps):
         SearchEntry.objects.filter(pk__in=list(texts)).update(vector=vector())
 
 
-def entry_texts(briefing_ids, apps=global_apps):
+def entry_texts(briefing_ids):
     """What the entries of these briefings should hold: ENTRY_FIELDS by briefing id, for
     the public ones only."""
-    Briefing = apps.get_model("briefings", "Briefing")
-    TaggedBriefing = apps.get_model("briefings", "TaggedBriefing")
+    from .models import Briefing, TaggedBriefing
+
     public = Briefing.objects.filter(pk__in=briefing_ids, counts_as_public=True)
     rows = list(public.values_list("pk", "title", "standfirst", "body_html"))
     names = {}

@@ -64,7 +64,7 @@ def test_a_save_whose_search_entry_fails_stands_and_is_finished_later(
 ):
     briefing = make_briefing(title="Border talks")
 
-    def broken(briefing_ids, apps=None):
+    def broken(briefing_ids):
         raise DatabaseError("search engine down")
 
     monkeypatch.setattr(search, "write_entries", broken)

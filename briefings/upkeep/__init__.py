@@ -14,8 +14,8 @@ tag_saved, tags_merged, tag_deleting/tag_deleted, release_due. Signals (signals.
 the admin, revisions, generate_briefings and migrations come through them.
 
 Inside the transaction (each event opens one, or joins the caller's), under row locks
-taken briefings first and topics after (so two
-events never wait on each other in a circle), what must agree with the rows: counts,
+taken briefings first and topics after (so two events never wait on each other in a
+circle), what must agree with the rows: counts,
 pairs, link copies, the changed briefing's own card. After commit, what can follow:
 surrogate keys are purged (caching/surrogate_keys.py), and the briefings recorded in
 the transaction as PendingUpkeep get their card, tag names and search entry rewritten,
@@ -44,6 +44,7 @@ from .copies import (
     store_cards,
     store_tag_names,
     tag_names_of,
+    typed_names,
 )
 from .topics import carriers_of, tag_deleted, tag_deleting, tag_saved, tag_saving, tags_merged
 
@@ -52,5 +53,5 @@ __all__ = [
     "correction_changed", "fill_briefing_fields", "fill_tag_fields", "finish",
     "finish_pending", "lock_briefings", "release_due", "store_cards", "store_tag_names",
     "stored_state", "tag_deleted", "tag_deleting", "tag_names_of", "tag_saved", "tag_saving",
-    "tags_changed", "tags_changing", "tags_merged", "too_many_tags_message",
+    "tags_changed", "tags_changing", "tags_merged", "too_many_tags_message", "typed_names",
 ]  # fmt: skip

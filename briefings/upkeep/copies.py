@@ -64,20 +64,24 @@ def store_cards(briefing_pks):
 
 def store_tag_names(briefing_pks):
     """Store each briefing's topics as an editor types them, for its revisions."""
-    names = {pk: [] for pk in briefing_pks}
-    links = TaggedBriefing.objects.filter(content_object__in=list(names))
-    for pk, name in links.values_list("content_object", "tag__name"):
-        names[pk].append(name)
     briefings = [
-        Briefing(pk=pk, tag_names=text.typed_tag_names(found)) for pk, found in names.items()
+        Briefing(pk=pk, tag_names=typed) for pk, typed in typed_names(briefing_pks).items()
     ]
     Briefing.objects.bulk_update(briefings, ["tag_names"], batch_size=BATCH_SIZE)
 
 
+def typed_names(briefing_pks):
+    """Each of these briefings' topics as an editor types them, by briefing id."""
+    names = {pk: [] for pk in briefing_pks}
+    links = TaggedBriefing.objects.filter(content_object__in=list(names))
+    for pk, name in links.values_list("content_object", "tag__name"):
+        names[pk].append(name)
+    return {pk: text.typed_tag_names(found) for pk, found in names.items()}
+
+
 def tag_names_of(briefing_pk):
     """What store_tag_names stores for one briefing."""
-    links = TaggedBriefing.objects.filter(content_object=briefing_pk)
-    return text.typed_tag_names(links.values_list("tag__name", flat=True))
+    return typed_names([briefing_pk])[briefing_pk]
 
 
 # After commit.
