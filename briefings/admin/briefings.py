@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from taggit.models import Tag as TaggitTag
 
-from .. import presence, revisions, roles
+from .. import presence, revisions, roles, upkeep
 from ..forms import BriefingAdminForm, time_zone_note
 from ..models import Briefing, Correction, Status
 from .endpoints import WritingEndpoints
@@ -228,6 +228,7 @@ class BriefingAdmin(WritingEndpoints, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change and not roles.can_publish(request.user):
             obj.author = request.user  # a Writer's own briefing
+        upkeep.briefing_editing(obj.pk, form.cleaned_data.get("tags", []))
         super().save_model(request, obj, form, change)
 
     @admin.display(description="State", ordering="status")

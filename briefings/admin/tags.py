@@ -1,6 +1,7 @@
 """The tag admin: editors describe, rename, merge and remove tags."""
 
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 
@@ -43,11 +44,15 @@ class TagAdmin(admin.ModelAdmin):
             self.message_user(request, "Select at least two tags to merge.", messages.WARNING)
             return
         keep, *merged = tags
-        with transaction.atomic():
-            names = ", ".join(f"“{tag.name}”" for tag in merged)
-            self.log_change(request, keep, f"Merged {names} into it.")
-            self.log_deletions(request, Tag.objects.filter(pk__in=[tag.pk for tag in merged]))
-            upkeep.tags_merged(keep, merged)
+        try:
+            with transaction.atomic():
+                names = ", ".join(f"“{tag.name}”" for tag in merged)
+                self.log_change(request, keep, f"Merged {names} into it.")
+                self.log_deletions(request, Tag.objects.filter(pk__in=[tag.pk for tag in merged]))
+                upkeep.tags_merged(keep, merged)
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return
         self.message_user(
             request, f"Merged {len(merged)} tag(s) into “{keep.name}”.", messages.SUCCESS
         )

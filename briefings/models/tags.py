@@ -7,7 +7,7 @@ briefings/upkeep.py alone, checked and repaired by `manage.py rebuild_derived`.
 import functools
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from taggit.managers import _TaggableManager
@@ -132,15 +132,6 @@ class CasefoldTagManager(_TaggableManager):
                 tag = existing[key]
             resolved.append(tag)
         return super()._to_tag_model_instances(resolved, tag_kwargs)
-
-    def add(self, *tags, **kwargs):
-        try:
-            with transaction.atomic():
-                super().add(*tags, **kwargs)
-        except IntegrityError:
-            # A topic merged or deleted between being found and being linked (a
-            # concurrent merge): find the names again.
-            super().add(*(tag.name if isinstance(tag, Tag) else tag for tag in tags), **kwargs)
 
 
 class TaggedBriefingQuerySet(models.QuerySet):

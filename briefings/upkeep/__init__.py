@@ -25,6 +25,7 @@ idempotently, each batch under its rows' locks; what fails stays recorded, and t
 
 from .briefings import (
     briefing_deleting,
+    briefing_editing,
     briefing_saved,
     copy_onto_links,
     correction_changed,
@@ -49,7 +50,8 @@ from .copies import (
 from .topics import carriers_of, tag_deleted, tag_deleting, tag_saved, tag_saving, tags_merged
 
 __all__ = [
-    "batched", "briefing_deleting", "briefing_saved", "carriers_of", "copy_onto_links",
+    "batched", "briefing_deleting", "briefing_editing", "briefing_saved", "carriers_of",
+    "copy_onto_links",
     "correction_changed", "fill_briefing_fields", "fill_tag_fields", "finish",
     "finish_pending", "lock_briefings", "release_due", "store_cards", "store_tag_names",
     "stored_state", "tag_deleted", "tag_deleting", "tag_names_of", "tag_saved", "tag_saving",

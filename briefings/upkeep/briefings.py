@@ -118,6 +118,21 @@ def copy_onto_links(briefing_pk):
 
 
 @transaction.atomic
+def briefing_editing(briefing_pk, tag_names):
+    """Before a save that may also change the briefing's topics: lock the briefing, then
+    every topic it carries or will carry, in one pass in id order.
+
+    A save moves counts in several steps (the briefing, then its topics removed and
+    added); taking each step's topics as it comes would hold some while waiting for
+    others, and two editors' saves could wait on each other in a circle.
+    """
+    if briefing_pk is not None:
+        lock_briefings([briefing_pk])
+    named = Tag.objects.with_names(tag_names).values_list("pk", flat=True)
+    _lock_tags((_tag_ids(briefing_pk) if briefing_pk else set()) | set(named))
+
+
+@transaction.atomic
 def tags_changing(briefing_pk, adding=()):
     """Before taggit links or unlinks topics: lock the briefing, then every topic whose
     counts may move, and hold the limit.

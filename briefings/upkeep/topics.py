@@ -46,9 +46,23 @@ def tags_merged(keep, others):
         raise ValidationError("Choose at least one other topic to merge into this one.")
     with transaction.atomic():
         merged = [tag.pk for tag in others]
-        lock_briefings(carriers_of(*merged))
-        # No briefing can be linked to a locked topic now: look again for any linked since.
-        list(Tag.objects.select_for_update().filter(pk__in=[keep.pk, *merged]).order_by("pk"))
+        carriers = carriers_of(*merged)
+        lock_briefings(carriers)
+        # Every topic whose counts the merge moves, in one pass in id order (see
+        # briefing_editing); then no briefing can be linked to a merged topic: look
+        # again for any linked meanwhile.
+        touched = {keep.pk, *merged, *topics_of(carriers)}
+        locked = set(
+            Tag.objects.select_for_update()
+            .filter(pk__in=touched)
+            .values_list("pk", flat=True)
+            .order_by("pk")
+        )
+        if not {keep.pk, *merged} <= locked:
+            raise ValidationError(
+                "Another editor merged or deleted one of these topics meanwhile: "
+                "look at the list again."
+            )
         carriers = carriers_of(*merged)
         lock_briefings(carriers)
         for briefing in Briefing.objects.filter(pk__in=carriers).order_by("pk"):
@@ -68,6 +82,11 @@ def tag_deleting(tag):
 @transaction.atomic
 def tag_deleted(tag):
     after_commit({keys.SITE}, getattr(tag, "_carriers", []))
+
+
+def topics_of(briefing_pks):
+    links = TaggedBriefing.objects.filter(content_object__in=briefing_pks)
+    return set(links.values_list("tag", flat=True))
 
 
 def carriers_of(*tag_pks):
