@@ -84,7 +84,9 @@ def public_cards(briefing_ids):
 
 
 def _public_rows(now, briefing_ids):
-    return list(listed_rows(Briefing.objects.published(at=now).filter(pk__in=briefing_ids)))
+    # Unordered: the caller puts them in its own order.
+    public = Briefing.objects.published(at=now).filter(pk__in=briefing_ids).order_by()
+    return list(listed_rows(public))
 
 
 def render_cards(briefing_ids):

@@ -3,8 +3,8 @@ indexed queries, whatever the archive's size."""
 
 from typing import NamedTuple
 
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.db.models import Exists, OuterRef
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils.cache import add_never_cache_headers
 
@@ -19,7 +19,6 @@ from .lookups import (
     former_address,
     numbered_page,
     public_address,
-    public_briefing,
     with_byline,
 )
 
@@ -63,19 +62,21 @@ def _lead(newest_id):
     leads = Briefing.objects.filter(is_lead=True).order_by().values("pk")
     candidates = leads.union(Briefing.objects.filter(pk=newest_id).order_by().values("pk"))
     chosen = Briefing.objects.published().filter(pk__in=candidates)
-    return with_byline(chosen).order_by("-is_lead", "-published_at", "-pk").first()
+    return with_byline(chosen, LEAD_FIELDS).order_by("-is_lead", "-published_at", "-pk").first()
+
+
+# What the lead shows of its briefing.
+LEAD_FIELDS = ("title", "slug", "standfirst", "published_at", "renditions", "lead_image_alt")
 
 
 @public_page(depends_on=lambda slug: {briefing_page(slug)})
 def briefing_detail(request, slug):
     """A published briefing; those who may view briefings in the admin may also preview
     drafts and scheduled ones."""
-    try:
-        if request.user.has_perm("briefings.view_briefing"):
-            briefing = get_object_or_404(Briefing.objects.select_related("author"), slug=slug)
-        else:
-            briefing = public_briefing(slug)
-    except Http404:
+    previewed = request.user.has_perm("briefings.view_briefing")
+    shown = Briefing.objects.all() if previewed else Briefing.objects.published()
+    briefing = with_byline(shown.filter(slug=slug)).annotate(has_corrections=_corrected).first()
+    if briefing is None:
         return former_address(request, slug)
     tag_rows = _tags_of_briefing(briefing.pk)
     tags = links_in_order((name, tag_slug) for _, name, tag_slug, _ in tag_rows)
@@ -88,7 +89,7 @@ def briefing_detail(request, slug):
         "related": related_cards(briefing.pk, related_by),
         "citation": citation(briefing, public_address(request)),
         "corrections": [Correction(made_at=made_at, text=note)
-                        for made_at, note in _corrections_to(briefing.pk)],
+                        for made_at, note in _corrections_to(briefing)],
     }  # fmt: skip
     response = render(request, "briefings/detail.html", context)
     if not briefing.is_published_now:
@@ -136,8 +137,14 @@ def _tags_of_briefing(briefing_id):
     return list(links.values_list("tag", "tag__name", "tag__slug", "tag__published_count"))
 
 
-def _corrections_to(briefing_id):
-    return list(Correction.objects.filter(briefing=briefing_id).values_list("made_at", "text"))
+# Asked with the briefing, so that the many never corrected cost no query of their own.
+_corrected = Exists(Correction.objects.filter(briefing=OuterRef("pk")))
+
+
+def _corrections_to(briefing):
+    if not briefing.has_corrections:
+        return []
+    return list(Correction.objects.filter(briefing=briefing).values_list("made_at", "text"))
 
 
 @public_page(depends_on=lambda: {CORRECTIONS}, query_key=page_number_key)

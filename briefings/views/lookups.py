@@ -1,6 +1,7 @@
-"""What the public pages share: the public address, numbered pages, a briefing by its
-address, and a filter's topics by theirs, with the answers a look-up gives instead of
-the page (a redirect to the canonical address, a 404 that offers what exists)."""
+"""What the public pages share: the public address, numbered pages, where a briefing's
+former address leads, and a filter's topics by their addresses, with the answers a
+look-up gives instead of the page (a redirect to the canonical address, a 404 that
+offers what exists)."""
 
 import functools
 from typing import NamedTuple
@@ -69,20 +70,13 @@ def former_address(request, slug):
     return redirect(former.briefing, permanent=True)
 
 
-def public_briefing(slug):
-    """The public briefing with this slug, its author read with it; or a 404."""
-    found = with_byline(Briefing.objects.published().filter(slug=slug)).first()
-    if found is None:
-        raise Http404("No such briefing.")
-    return found
-
-
-def with_byline(briefings):
-    """These briefings with what their byline shows of their author, in the same query."""
+def with_byline(briefings, fields=()):
+    """These briefings, with these fields (else all) and what their byline shows of
+    their author, in the same query."""
+    fields = fields or [field.name for field in Briefing._meta.concrete_fields]
     return briefings.select_related("author").only(
-        *(field.name for field in Briefing._meta.concrete_fields),
-        "author__first_name", "author__last_name",
-    )  # fmt: skip
+        *fields, "author__first_name", "author__last_name"
+    )
 
 
 def tag_pages(slugs):
