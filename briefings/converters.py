@@ -14,3 +14,19 @@ class TagSlugsConverter:
 
     def to_url(self, value):
         return "+".join(value)
+
+
+class NumberConverter:
+    """A positive whole number as written once: /archive/2025/1/, never /archive/02025/01/.
+
+    Django's <int:> also takes leading zeros, which gives one page many addresses,
+    each with its own cache entry.
+    """
+
+    regex = r"[1-9][0-9]{0,17}"
+
+    def to_python(self, value):
+        return int(value)
+
+    def to_url(self, value):
+        return str(value)

@@ -1,21 +1,22 @@
 from django.urls import path, register_converter
 
 from . import feeds, sitemaps
-from .converters import TagSlugsConverter
+from .converters import NumberConverter, TagSlugsConverter
 from .views import archive, authors, briefings, search, tags
 
 register_converter(TagSlugsConverter, "tag_slugs")
+register_converter(NumberConverter, "number")
 
 app_name = "briefings"
 urlpatterns = [
     path("", briefings.home, name="home"),
     path("briefings/<slug:slug>/", briefings.briefing_detail, name="detail"),
-    path("authors/<int:author_id>/", authors.author, name="author"),
+    path("authors/<number:author_id>/", authors.author, name="author"),
     path("corrections/", briefings.corrections, name="corrections"),
     path("search/", search.search_page, name="search"),
     path("archive/", archive.archive, name="archive"),
-    path("archive/<int:year>/", archive.year_archive, name="archive_year"),
-    path("archive/<int:year>/<int:month>/", archive.month_archive, name="archive_month"),
+    path("archive/<number:year>/", archive.year_archive, name="archive_year"),
+    path("archive/<number:year>/<number:month>/", archive.month_archive, name="archive_month"),
     path("feed/rss/", feeds.site_rss, name="feed_rss"),
     path("feed/atom/", feeds.site_atom, name="feed_atom"),
     path("feed.json", feeds.site_json, name="feed_json"),

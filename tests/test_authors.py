@@ -38,3 +38,23 @@ def test_author_pages_are_paged_and_bad_addresses_are_not_found(client, make_bri
     assert client.get("/authors/999999/").status_code == 404
     nameless = get_user_model().objects.create(username="login-only")
     assert client.get(f"/authors/{nameless.pk}/").status_code == 404, "never the login name"
+
+
+def test_only_authors_with_public_briefings_have_a_page(client, make_briefing, meera, admin_user):
+    admin_user.first_name, admin_user.last_name = "Ada", "Admin"
+    admin_user.save()
+    make_briefing(title="Unfinished", author=meera, status=Status.DRAFT)
+    assert client.get(f"/authors/{admin_user.pk}/").status_code == 404, "wrote nothing"
+    assert client.get(f"/authors/{meera.pk}/").status_code == 404, "only a draft"
+    make_briefing(title="Out now", author=meera)
+    assert client.get(f"/authors/{meera.pk}/").status_code == 200
+
+
+def test_numbers_in_addresses_have_one_spelling(client, make_briefing, meera):
+    briefing = make_briefing(title="Out now", author=meera)
+    year, month = briefing.published_at.year, briefing.published_at.month
+    assert client.get(f"/authors/{meera.pk}/").status_code == 200
+    assert client.get(f"/archive/{year}/{month}/").status_code == 200
+    for url in [f"/authors/0{meera.pk}/", f"/archive/0{year}/", f"/archive/{year}/0{month}/",
+                f"/archive/{year}/00{month}/", "/authors/0/"]:  # fmt: skip
+        assert client.get(url).status_code == 404, url

@@ -21,6 +21,9 @@ def author(request, author_id):
         raise Http404("Briefings without an author's name are the desk's.")
     briefings = Briefing.objects.published().filter(author=writer).order_by("-published_at", "-pk")
     page = numbered_page(request, listed_rows(briefings), AUTHOR_BRIEFINGS_PER_PAGE)
+    if not page.object_list:
+        # Only those with public briefings have a page: ids are not a staff directory.
+        raise Http404("No public briefings by this author.")
     context = {"name": writer.get_full_name(), "page": page,
                "cards": listed_cards(list(page.object_list))}  # fmt: skip
     return render(request, "briefings/author.html", context)
