@@ -34,6 +34,8 @@ class TagNamesField(TagField):
                 params={"limit": TAG_NAME_MAX_LENGTH, "name": too_long[0][:30]},
                 code="tag_too_long",
             )
+        for name in names:
+            refuse_if_folded_too_long(name)
         unique = {}
         for name in names:
             unique.setdefault(text.name_key(name), name)
@@ -200,6 +202,7 @@ class TagAdminForm(forms.ModelForm):
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
+        refuse_if_folded_too_long(name)
         self.refuse_if_taken(
             Tag.objects.with_names([name]),
             "The topic “%(other)s” already has this name: merge the two instead.",
@@ -207,6 +210,7 @@ class TagAdminForm(forms.ModelForm):
         return name
 
     def clean_slug(self):
+        refuse_if_folded_too_long(self.cleaned_data["slug"])
         slug = text.fold(self.cleaned_data["slug"])
         self.refuse_if_taken(
             Tag.objects.filter(slug=slug), "The topic “%(other)s” already has this address."
@@ -217,3 +221,9 @@ class TagAdminForm(forms.ModelForm):
         clash = holders.exclude(pk=self.instance.pk).first()
         if clash:
             raise forms.ValidationError(message, params={"other": clash.name}, code="taken")
+
+
+def refuse_if_folded_too_long(name):
+    message = text.folded_too_long(name)
+    if message:
+        raise forms.ValidationError(message, code="folded_too_long")

@@ -17,6 +17,9 @@ WORDS_PER_MINUTE = 200
 # scripts (vowel signs) are letters to a reader, and stay.
 COMBINING_ACCENTS = ("\u0300", "\u036f")
 MAX_TAGS_TYPED = 100_000  # characters of a typed tag list
+# Characters of a tag's name, slug and folded name: folding may lengthen a name
+# ("ß" is "ss", "ﷺ" eighteen letters), so the folded form is checked too.
+MAX_NAME_LENGTH = 100
 
 
 def _no_top_level_headings(state):
@@ -110,6 +113,17 @@ def name_key(name):
     return fold(name).strip()
 
 
+def folded_too_long(name):
+    """A ValidationError message if the name, folded for comparison, is too long."""
+    folded = name_key(name)
+    if len(folded) <= MAX_NAME_LENGTH:
+        return None
+    return (
+        f"“{name[:30]}…” is {len(folded)} characters once case and spelling are folded; "
+        f"a name or address may have at most {MAX_NAME_LENGTH}."
+    )
+
+
 def sort_key(name):
     """How names are ordered for readers: ignoring case and accents, so "École" comes
     beside "Ecole" and before "F". The folded name follows, to order names that differ
@@ -120,7 +134,9 @@ def sort_key(name):
         for ch in unicodedata.normalize("NFKD", key)
         if not COMBINING_ACCENTS[0] <= ch <= COMBINING_ACCENTS[1]
     )
-    return f"{plain}\x01{key}"
+    # Cut, so that it fits its column however folding lengthened it; the full key
+    # after it still orders names alike in their first hundred letters.
+    return f"{plain[:MAX_NAME_LENGTH]}\x01{key}"
 
 
 def index_initial(key):

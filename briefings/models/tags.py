@@ -69,10 +69,12 @@ class Tag(TagBase):
 
     # Django's unicode slug validator rejects combining marks, so Hindi slugs
     # could not be saved through a form.
-    slug = models.CharField(max_length=100, unique=True, validators=[validate_tag_slug])
+    slug = models.CharField(
+        max_length=text.MAX_NAME_LENGTH, unique=True, validators=[validate_tag_slug]
+    )
     # The database's LOWER() folds only ASCII on SQLite, so uniqueness ignoring case
     # rests on a folded copy of the name made in Python.
-    name_key = models.CharField(max_length=100, unique=True, editable=False)
+    name_key = models.CharField(max_length=text.MAX_NAME_LENGTH, unique=True, editable=False)
     # The order readers expect: ignoring case and accents (text.sort_key).
     sort_key = models.CharField(max_length=202, editable=False, default="")
     initial = models.CharField(max_length=1, editable=False, default=OTHER_INITIAL)

@@ -5,6 +5,7 @@ import itertools
 import logging
 import threading
 
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
 from .. import cards, search, text
@@ -32,6 +33,10 @@ def fill_briefing_fields(briefing):
 
 
 def fill_tag_fields(tag):
+    # Forms say so first; this holds on every other path, alike on both engines.
+    for name in (tag.name, tag.slug):
+        if text.folded_too_long(name):
+            raise ValidationError(text.folded_too_long(name), code="folded_too_long")
     tag.name_key = text.name_key(tag.name)
     tag.sort_key = text.sort_key(tag.name)
     tag.initial = text.index_initial(tag.name_key) or OTHER_INITIAL
