@@ -21,7 +21,8 @@ run: setup
 	@echo "an account made by 'make superuser', or start with DJANGO_SUPERUSER_USERNAME,"
 	@echo "DJANGO_SUPERUSER_EMAIL and a strong DJANGO_SUPERUSER_PASSWORD set."
 	@echo ""
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	DJANGO_SITE_URL=$${DJANGO_SITE_URL:-http://127.0.0.1:$(PORT)} \
+		$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(STAMP) node-tools
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

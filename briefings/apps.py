@@ -6,4 +6,4 @@ class BriefingsConfig(AppConfig):
     name = "briefings"
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the handlers)
+        from . import checks, signals  # noqa: F401  (registers checks, connects handlers)

@@ -3,4 +3,4 @@ from .views.lookups import public_address
 
 def site_url(request):
     """The public address for canonical links and link previews."""
-    return {"site_url": public_address(request)}
+    return {"site_url": public_address()}

@@ -68,7 +68,7 @@ class BriefingsFeed(Feed):
         return super().__call__(as_public_address(request), *args, **kwargs)
 
     def get_object(self, request, *args, **kwargs):
-        return Subject((), public_address(request))
+        return Subject((), public_address())
 
     def title(self, subject):
         return feed_title(subject.selected)
@@ -141,7 +141,7 @@ class TagFeedMixin:
         return super().__call__(request, slugs=slugs)
 
     def get_object(self, request, slugs):
-        return Subject(request.selected_tags, public_address(request))
+        return Subject(request.selected_tags, public_address())
 
     def link(self, subject):
         return filter_url([tag.slug for tag in subject.selected])
@@ -157,7 +157,7 @@ class TagAtomFeed(TagFeedMixin, AtomFeed):
 
 def json_feed(request, selected, feed_url):
     """JSON Feed 1.1 (https://jsonfeed.org/version/1.1) of the newest briefings."""
-    address = public_address(request)
+    address = public_address()
     home = filter_url([tag.slug for tag in selected]) if selected else reverse("briefings:home")
     briefings = newest_briefings(selected)
     feed = {

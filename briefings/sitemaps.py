@@ -69,19 +69,18 @@ def robots_txt(request):
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /search/",
-        f"Sitemap: {public_address(request)}{reverse('briefings:sitemap')}",
+        f"Sitemap: {public_address()}{reverse('briefings:sitemap')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 
 def as_public_address(request):
-    """The request as if made to the site's public address (SITE_URL), if one is set.
+    """The request as if made to the site's public address (SITE_URL).
 
-    Django's sitemaps build absolute URLs from the request's host and scheme; with the
-    page cache keyed without the host, they must not come from whoever asked first.
+    Django's sitemaps and feeds build absolute URLs from the request's host and scheme;
+    with the page cache keyed without the host, they must not come from whoever asked
+    first.
     """
-    if not settings.SITE_URL:
-        return request  # development: the request's own host
     address = urlsplit(settings.SITE_URL)
     public = copy.copy(request)
     public.META = public.environ = {

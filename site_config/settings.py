@@ -160,9 +160,12 @@ RELEASE_DUE_IN_REQUESTS = (
     os.environ.get("DJANGO_RELEASE_DUE_IN_REQUESTS", "1" if DEBUG else "0") == "1"
 )
 
-# The site's public address, for canonical links; pages are cached whatever host a
-# request names. Unset in development, where the request's own host is used.
-DEFAULT_SITE_URL = "" if DEBUG or not ALLOWED_HOSTS else f"https://{ALLOWED_HOSTS[0]}"
+# The site's public address, for canonical links, feeds and the sitemap; pages are
+# cached whatever host a request names, so links never come from the request. Its host
+# must be one of ALLOWED_HOSTS (a system check says so at start).
+DEFAULT_SITE_URL = (
+    "http://127.0.0.1:8000" if DEBUG or not ALLOWED_HOSTS else f"https://{ALLOWED_HOSTS[0]}"
+)
 SITE_URL = os.environ.get("DJANGO_SITE_URL", DEFAULT_SITE_URL).rstrip("/")
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -7,6 +7,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # each test starts Django afresh in a subprocess
+
 PROJECT = Path(__file__).resolve().parent.parent
 CHECK_STATIC = """
 import json, django
@@ -95,3 +99,14 @@ def test_every_variable_the_settings_read_is_documented():
     read.add("DATABASE_URL")  # read by dj_database_url.config()
     documented = set(re.findall(r"^([A-Z_]+)=", (PROJECT / ".env.example").read_text(), re.M))
     assert read == documented
+
+
+def test_a_public_address_the_site_does_not_answer_to_fails_the_checks(tmp_path):
+    wrong = production_env(tmp_path, DJANGO_SITE_URL="https://news.example.com")
+    result = run(["manage.py", "check"], wrong)
+    assert result.returncode != 0
+    assert "https://news.example.com is not among DJANGO_ALLOWED_HOSTS" in result.stderr
+    garbled = run(["manage.py", "check"], production_env(tmp_path, DJANGO_SITE_URL="example.org"))
+    assert garbled.returncode != 0 and "briefings.E001" in garbled.stderr
+    right = production_env(tmp_path, DJANGO_SITE_URL="https://briefings.example.org")
+    assert run(["manage.py", "check"], right).returncode == 0

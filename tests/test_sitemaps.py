@@ -73,7 +73,12 @@ def test_sections_are_split_into_pages_and_bad_pages_are_not_found(
     assert client.get("/sitemap-nothing.xml").status_code == 404
 
 
-def test_in_development_the_sitemap_uses_the_requests_host(client, settings, make_briefing):
-    settings.SITE_URL = ""
+def test_links_come_from_the_public_address_whatever_host_a_request_names(
+    client, settings, make_briefing
+):
+    assert settings.SITE_URL == "http://127.0.0.1:8000", "the development default"
+    settings.ALLOWED_HOSTS = ["127.0.0.1", "elsewhere.example"]
     make_briefing()
-    assert locations(client.get("/sitemap.xml"))[0] == "http://testserver/sitemap-briefings.xml"
+    for url in ["/", "/robots.txt", "/sitemap.xml", "/feed/rss/", "/feed.json"]:
+        body = client.get(url, HTTP_HOST="elsewhere.example").content.decode()
+        assert "http://127.0.0.1:8000/" in body and "elsewhere.example" not in body, url

@@ -85,9 +85,9 @@ def briefing_detail(request, slug):
     context = {
         "briefing": briefing,
         "tags": tags,
-        "article_data": news_article(briefing, tags, public_address(request)),
+        "article_data": news_article(briefing, tags, public_address()),
         "related": related_cards(briefing.pk, related_by),
-        "citation": citation(briefing, public_address(request)),
+        "citation": citation(briefing, public_address()),
         "corrections": [Correction(made_at=made_at, text=note)
                         for made_at, note in _corrections_to(briefing)],
     }  # fmt: skip

@@ -46,9 +46,10 @@ def answers_lookups(view):
     return answer
 
 
-def public_address(request):
-    """The site's public address: the setting, or in development this request's own."""
-    return settings.SITE_URL or f"{request.scheme}://{request.get_host()}"
+def public_address():
+    """The site's public address (SITE_URL), never the host a request names: a request
+    with a foreign Host must not change links that cached pages show everyone."""
+    return settings.SITE_URL
 
 
 def numbered_page(request, items, per_page):
