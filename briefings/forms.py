@@ -10,7 +10,7 @@ from reversion.models import Version
 from taggit.forms import TagField, TagWidget
 
 from . import text
-from .models import MAX_TAGS_PER_BRIEFING, Briefing, Tag
+from .models import MAX_TAGS_PER_BRIEFING, Briefing, FormerAddress, Tag
 
 TAG_NAME_MAX_LENGTH = Tag._meta.get_field("name").max_length
 EXISTING_TAGS_SHOWN = 60
@@ -115,6 +115,22 @@ class BriefingAdminForm(forms.ModelForm):
         if self.instance.pk:
             self.refuse_a_lost_update()
         return cleaned
+
+    def clean_slug(self):
+        """Refuse an address readers once knew for another briefing: it keeps leading
+        there (301), or telling them that briefing is gone (410)."""
+        slug = self.cleaned_data["slug"]
+        others = FormerAddress.objects.filter(slug=slug)
+        if self.instance.pk:
+            others = others.exclude(briefing=self.instance.pk)
+        former = others.first()
+        if former is None:
+            return slug
+        if former.briefing_id is None:
+            told = "belonged to a deleted briefing, and readers who follow it are told it is gone"
+        else:
+            told = "belonged to another briefing, and readers who follow it are taken there"
+        raise forms.ValidationError(f"This address {told}: choose another.", code="former_address")
 
     def refuse_a_lost_update(self):
         """Refuse the save if another was stored since the form was opened.

@@ -313,3 +313,21 @@ def test_bad_input_is_a_form_error_and_saves_nothing(
     assert response.status_code == 200
     assert any(message in error for error in errors(response)), errors(response)
     assert list(Briefing.objects.values_list("title", flat=True)) == ["Taken"]
+
+
+def test_addresses_readers_once_knew_cannot_be_taken(admin_client, client, make_briefing):
+    moved = make_briefing(slug="talks-begin")
+    moved.slug = "talks-resume"
+    moved.save()
+    make_briefing(slug="withdrawn").delete()
+    for slug, told in [("talks-begin", "taken there"), ("withdrawn", "told it is gone")]:
+        response = admin_client.post(ADD_URL, form_data(title="New", slug=slug))
+        assert response.status_code == 200, slug
+        assert any(told in error for error in errors(response)), slug
+    assert client.get("/briefings/talks-begin/")["Location"] == "/briefings/talks-resume/"
+    assert client.get("/briefings/withdrawn/").status_code == 410
+    own = reverse("admin:briefings_briefing_change", args=[moved.pk])
+    opened = admin_client.get(own).context["adminform"].form["opened_version"].value()
+    data = form_data(title=moved.title, slug="talks-begin", tags="", opened_version=opened)
+    response = admin_client.post(own, data)
+    assert response.status_code == 302, errors(response)  # its own old address, taken back

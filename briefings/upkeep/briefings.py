@@ -82,8 +82,9 @@ def release_due():
 
 
 def _keep_former_address(old_slug, briefing, was_public):
-    """A public briefing's old address leads to it; an address in use again is no former one."""
-    FormerAddress.objects.filter(slug=briefing.slug).delete()
+    """A public briefing's old address leads to it; its own former address taken back is
+    no former one. (Another's is never taken: the form refuses it.)"""
+    FormerAddress.objects.filter(slug=briefing.slug, briefing=briefing).delete()
     if was_public:
         FormerAddress.objects.update_or_create(slug=old_slug, defaults={"briefing": briefing})
 
