@@ -3,7 +3,11 @@ for each tag and for each combination the site can filter by: the newest 30 brie
 each with its full sanitised text, tags and lead image.
 
 Feeds are cached like the pages they mirror (same dependencies), so they answer
-If-None-Match with a 304. Their absolute URLs use the site's public address.
+If-None-Match with a 304. Their Last-Modified is when they were rendered, not their
+newest item's date: withdrawing a briefing, or publishing a backdated one, changes a
+feed without changing its newest date, and a reader asking If-Modified-Since must then
+get the new feed. A cached copy keeps its date until a change purges it. Their absolute
+URLs use the site's public address.
 """
 
 from typing import NamedTuple
@@ -65,7 +69,8 @@ class BriefingsFeed(Feed):
     description_template = None
 
     def __call__(self, request, *args, **kwargs):
-        return super().__call__(as_public_address(request), *args, **kwargs)
+        response = super().__call__(as_public_address(request), *args, **kwargs)
+        return dated_now(response)
 
     def get_object(self, request, *args, **kwargs):
         return Subject((), public_address())
@@ -168,10 +173,13 @@ def json_feed(request, selected, feed_url):
         "feed_url": address + feed_url,
         "items": [json_item(briefing, address) for briefing in briefings],
     }
-    response = JsonResponse(feed, content_type="application/feed+json")
-    if briefings:  # as Django's RSS and Atom feeds do, for If-Modified-Since
-        newest = max(briefing.revised_at or briefing.published_at for briefing in briefings)
-        response["Last-Modified"] = http_date(newest.timestamp())
+    return dated_now(JsonResponse(feed, content_type="application/feed+json"))
+
+
+def dated_now(response):
+    """The feed as last modified now: the latest moment what it shows may have changed."""
+    if response.status_code == 200:
+        response["Last-Modified"] = http_date()
     return response
 
 

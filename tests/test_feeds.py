@@ -117,3 +117,28 @@ def test_pages_advertise_their_feeds(client, archive):
     tag = client.get("/tags/sco/").content.decode()
     assert 'href="/feed/atom/"' in tag and 'href="/tags/sco/feed/atom/"' in tag
     assert 'href="/tags/sco/feed.json"' in tag
+
+
+@pytest.mark.parametrize("url", SITE_FEEDS)
+@pytest.mark.parametrize("change", ["withdrawn", "backdated"])
+def test_a_feed_asked_if_modified_since_shows_a_change_that_kept_its_newest_date(
+    client, make_briefing, clock, committed, url, change
+):
+    newest = make_briefing(title="Newest news")
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    withdrawn = make_briefing(title="Soon withdrawn", published_at=an_hour_ago)
+    first = client.get(url)
+    assert first.status_code == 200 and b"Soon withdrawn" in first.content
+    clock.shift(5)
+    with committed():
+        if change == "withdrawn":
+            withdrawn.status = Status.DRAFT
+            withdrawn.save()
+        else:
+            backdated = newest.published_at - timedelta(hours=2)
+            make_briefing(title="Backdated note", published_at=backdated)
+    response = client.get(url, headers={"if-modified-since": first["Last-Modified"]})
+    assert response.status_code == 200, "a 304 would keep the old feed"
+    body = b"".join(response) if response.streaming else response.content
+    assert (b"Soon withdrawn" in body) == (change != "withdrawn")
+    assert (b"Backdated note" in body) == (change == "backdated")
