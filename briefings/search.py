@@ -15,7 +15,9 @@ Results are ranked by relevance, a match in the title or tags counting more than
 the standfirst, and that more than one in the body, then the most recently written
 first. A word in every briefing would make an engine rank the whole archive, so each
 ranks only the MAX_CANDIDATES most recently written matches (highest ids: both engines
-read matches in that order cheaply) and returns at most MAX_RESULTS.
+read matches in that order cheaply) and returns at most MAX_RESULTS. Within topics, the
+candidates are those of the newest MAX_SCANNED matches that carry them, so a search in a
+topic costs about what the same search without it does.
 """
 
 import functools
@@ -33,6 +35,8 @@ from . import text
 MAX_WORDS = 8
 MAX_WORD_LENGTH = 60
 MAX_CANDIDATES = 1000
+# Within topics: the candidates are those of the newest MAX_SCANNED matches that carry them.
+MAX_SCANNED = 10 * MAX_CANDIDATES
 MAX_RESULTS = 500
 SNIPPET_WORDS = 30
 POSTGRES_CONFIG = "english"
@@ -95,28 +99,37 @@ def _fts_query(words):
 
 def _sqlite_ranked(words, tag_ids):
     weights = ", ".join(str(weight) for weight in WEIGHTS.values())
+    # FTS5 reads its matches in rowid (briefing id) order and honours a rowid range, so
+    # the candidates cost a walk of at most MAX_SCANNED matches, and bm25 is worked out
+    # for them alone. CROSS JOIN keeps FTS5 the outer loop, each match checked for the
+    # tags by the (briefing, tag) index: left to choose, SQLite walks a tag's links and
+    # asks FTS5 for each briefing in turn, which re-runs the whole match every time.
     carries = "".join(
-        f" AND rowid IN (SELECT content_object_id FROM {TAG_LINK_TABLE}"
-        " WHERE tag_id = %s AND counts_as_public)"
-        for _ in tag_ids
+        f" CROSS JOIN {TAG_LINK_TABLE} AS carries{number}"
+        f" ON carries{number}.content_object_id = {FTS_TABLE}.rowid"
+        f" AND carries{number}.tag_id = %s AND carries{number}.counts_as_public"
+        for number in range(len(tag_ids))
     )
-    # FTS5 reads its matches in rowid (briefing id) order and honours a rowid range,
-    # so the candidates cost a walk of MAX_CANDIDATES entries, and bm25 is worked out
-    # for them alone.
     sql = f"""
-        SELECT rowid FROM {FTS_TABLE}
-        WHERE {FTS_TABLE} MATCH %s {carries} AND rowid >= (
+        SELECT {FTS_TABLE}.rowid FROM {FTS_TABLE} {carries}
+        WHERE {FTS_TABLE} MATCH %s AND {FTS_TABLE}.rowid >= (
             SELECT min(rowid) FROM (
-                SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s {carries}
-                ORDER BY rowid DESC LIMIT {MAX_CANDIDATES}
+                SELECT {FTS_TABLE}.rowid FROM {FTS_TABLE} {carries}
+                WHERE {FTS_TABLE} MATCH %s AND {FTS_TABLE}.rowid >= (
+                    SELECT min(rowid) FROM (
+                        SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s
+                        ORDER BY rowid DESC LIMIT {MAX_SCANNED}
+                    )
+                )
+                ORDER BY {FTS_TABLE}.rowid DESC LIMIT {MAX_CANDIDATES}
             )
         )
-        ORDER BY bm25({FTS_TABLE}, {weights}), rowid DESC
+        ORDER BY bm25({FTS_TABLE}, {weights}), {FTS_TABLE}.rowid DESC
         LIMIT {MAX_RESULTS}
     """
     match = _fts_query(words)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [match, *tag_ids, match, *tag_ids])
+        cursor.execute(sql, [*tag_ids, match, *tag_ids, match, match])
         return [pk for (pk,) in cursor.fetchall()]
 
 

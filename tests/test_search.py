@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -232,3 +233,30 @@ def test_the_header_has_a_search_form(client, archive):
     header = re.search(r'<header class="site-header">.*?</header>', page, re.S).group()
     form = re.search(r'<form class="site-search" role="search".*?</form>', header, re.S).group()
     assert 'action="/search/" method="get"' in form and 'name="q"' in form
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="counts SQLite's own steps")
+def test_a_search_within_a_topic_costs_about_what_it_costs_without(db):
+    """Work counted in SQLite's virtual machine steps: within a topic, the engine once
+    re-ran the whole match for every briefing of the topic (seconds for common words)."""
+    call_command("generate_briefings", count=300, tags=10, images=0, words=60)
+    words = search.query_words("the of and india talks border china minister")
+    topic = Tag.objects.most_used().first()
+    without, within = (
+        steps(lambda: search.ranked_ids(words)),
+        steps(lambda: search.ranked_ids(words, [topic.pk])),
+    )
+    assert search.ranked_ids(words, [topic.pk]), "the topic has matches"
+    assert within <= 3 * without, (within, without)
+
+
+def steps(work, every=100):
+    """How many times SQLite's progress handler is called while `work` runs."""
+    counted = []
+    connection.ensure_connection()
+    connection.connection.set_progress_handler(lambda: counted.append(1) and 0, every)
+    try:
+        work()
+    finally:
+        connection.connection.set_progress_handler(None, every)
+    return len(counted)
