@@ -116,6 +116,19 @@ class BriefingAdminForm(forms.ModelForm):
             self.refuse_a_lost_update()
         return cleaned
 
+    def clean_body(self):
+        body = self.cleaned_data["body"]
+        # A text saved before the limit may stay as long, or be shortened.
+        stored = len(self.instance.body) if self.instance.pk else 0
+        if len(body) > text.MAX_BODY_LENGTH and len(body) > stored:
+            raise forms.ValidationError(
+                "The text can be at most %(limit)s characters; it has %(length)s. "
+                "Split it into two briefings, or shorten it.",
+                params={"limit": f"{text.MAX_BODY_LENGTH:,}", "length": f"{len(body):,}"},
+                code="body_too_long",
+            )
+        return body
+
     def clean_slug(self):
         """Refuse an address readers once knew for another briefing: it keeps leading
         there (301), or telling them that briefing is gone (410)."""

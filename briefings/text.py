@@ -6,11 +6,9 @@ import re
 import unicodedata
 from html import unescape
 
+import cmarkgfm
 import nh3
-from markdown_it import MarkdownIt
-from mdit_py_plugins.anchors import anchors_plugin
-from mdit_py_plugins.deflist import deflist_plugin
-from mdit_py_plugins.footnote import footnote_plugin
+from cmarkgfm import cmark
 
 WORDS_PER_MINUTE = 200
 # The combining diacritical marks of Latin, Greek and Cyrillic; the marks of Indic
@@ -20,13 +18,73 @@ MAX_TAGS_TYPED = 100_000  # characters of a typed tag list
 # Characters of a tag's name, slug and folded name: folding may lengthen a name
 # ("ß" is "ss", "ﷺ" eighteen letters), so the folded form is checked too.
 MAX_NAME_LENGTH = 100
+# Characters of a briefing's text: a long report is a tenth of it. Texts saved before
+# there was a limit keep rendering, and may be shortened, not lengthened.
+MAX_BODY_LENGTH = 100_000
 
 
-def _no_top_level_headings(state):
-    """The page title is the only <h1>, so an editor's "# Heading" becomes <h2>."""
-    for token in state.tokens:
-        if token.type in ("heading_open", "heading_close") and token.tag == "h1":
-            token.tag = "h2"
+# What readers' links reach inside a briefing: its headings and footnotes, each id
+# prefixed so that none can take the id of the page around it (the skip link's target).
+BODY_ID_PREFIX = "body-"
+
+# cmark-gfm, GitHub's C implementation of CommonMark: linear in its input by design
+# (fuzzed for it) and fast, with tables and footnotes. Its "smart" option is the site's
+# typographer: "quotes" curly, -- an en dash, --- an em dash, ... an ellipsis. Raw HTML
+# is let through to nh3 below, which keeps only ALLOWED_TAGS and removes scripts and
+# styles whole (GitHub's tag filter, left off, would show them as text).
+MARKDOWN_OPTIONS = (
+    cmark.Options.CMARK_OPT_SMART
+    | cmark.Options.CMARK_OPT_FOOTNOTES
+    | cmark.Options.CMARK_OPT_UNSAFE
+)
+
+# nh3's defaults already drop scripts, event handlers and javascript: URLs;
+# we only narrow the tag list to what briefings use and keep the anchors.
+ALLOWED_TAGS = {
+    "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "blockquote", "ul", "ol", "li",
+    "a", "em", "strong", "code", "pre", "abbr", "sup", "sub", "dl", "dt", "dd",
+    "table", "thead", "tbody", "tr", "th", "td", "figure", "figcaption", "section",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "id", "aria-label"},
+    "abbr": {"title"},
+    **{f"h{level}": {"id"} for level in range(2, 7)},
+    "li": {"id"},
+    "th": {"scope"},
+}
+HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.S)
+TAG = re.compile(r"<[^>]*>")
+FRAGMENT_LINK = re.compile(r'href="#(?!' + BODY_ID_PREFIX + ")")
+
+
+def render_markdown(source):
+    """Return the sanitised HTML for an editor's Markdown, in time linear in its length."""
+    html = cmarkgfm.markdown_to_html_with_extensions(
+        source, options=MARKDOWN_OPTIONS, extensions=["table"]
+    )
+    html = nh3.clean(
+        _with_heading_ids(html),
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer",
+        id_prefix=BODY_ID_PREFIX,
+    )
+    # nh3 prefixed the ids; the links to them within the text follow.
+    return FRAGMENT_LINK.sub(f'href="#{BODY_ID_PREFIX}', html)
+
+
+def _with_heading_ids(html):
+    """Headings with an anchor made of their words, unique within the text; the page
+    title is the only <h1>, so an editor's "# Heading" becomes <h2>."""
+    taken = {}
+
+    def anchored(match):
+        level = max(2, int(match.group(1)))
+        anchor = _unique(heading_id(unescape(TAG.sub("", match.group(2)))) or "section", taken)
+        return f'<h{level} id="{anchor}">{match.group(2)}</h{level}>'
+
+    return HEADING.sub(anchored, html)
 
 
 def heading_id(title):
@@ -34,43 +92,16 @@ def heading_id(title):
     return "-".join(re.sub(r"[^\w\s-]", "", title).lower().split())
 
 
-# markdown-it-py parses in linear time; python-markdown took tens of seconds on
-# 20 KB of "[" and similar input, which an editor's paste could hold up a worker with.
-# Its typographer makes "quotes" curly, -- an en dash and --- an em dash.
-MARKDOWN = (
-    MarkdownIt("commonmark", {"typographer": True})
-    .enable(["table", "replacements", "smartquotes"])
-    .use(footnote_plugin)
-    .use(deflist_plugin)
-    .use(anchors_plugin, min_level=1, max_level=6, slug_func=heading_id)
-)
-MARKDOWN.core.ruler.push("no_top_level_headings", _no_top_level_headings)
-
-# nh3's defaults already drop scripts, event handlers and javascript: URLs;
-# we only narrow the tag list to what briefings use and keep heading anchors.
-ALLOWED_TAGS = {
-    "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "blockquote", "ul", "ol", "li",
-    "a", "em", "strong", "code", "pre", "abbr", "sup", "sub", "dl", "dt", "dd",
-    "table", "thead", "tbody", "tr", "th", "td", "figure", "figcaption",
-}  # fmt: skip
-ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title"},
-    "abbr": {"title"},
-    **{f"h{level}": {"id"} for level in range(2, 7)},
-    "th": {"scope"},
-}
-
-
-def render_markdown(source):
-    """Return the sanitised HTML for an editor's Markdown."""
-    html = MARKDOWN.render(source)
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer",
-    )
+def _unique(anchor, taken):
+    """The anchor, or with the first free -2, -3… after it; `taken` counts each anchor's
+    uses, so that n equal headings cost n steps, not n squared."""
+    candidate, number = anchor, taken.get(anchor, 0)
+    while candidate in taken:
+        number += 1
+        candidate = f"{anchor}-{number}"
+    taken[anchor] = number
+    taken.setdefault(candidate, 0)
+    return candidate
 
 
 def plain_text(html):

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from briefings.models import Briefing, Status, Tag
+from briefings.text import MAX_BODY_LENGTH
 from tests.helpers import (
     ADD_URL,
     LIST_URL,
@@ -34,7 +35,7 @@ def test_add_form_saves_a_briefing_with_tags(admin_client):
         "border talks",
     ]
     assert briefing.published_at is not None
-    assert briefing.body_html.strip() == '<h2 id="details">Details</h2>\n<p>They talked.</p>'
+    assert briefing.body_html.strip() == '<h2 id="body-details">Details</h2>\n<p>They talked.</p>'
 
 
 def test_add_form_defaults_author_to_the_editor(admin_client, admin_user):
@@ -331,3 +332,20 @@ def test_addresses_readers_once_knew_cannot_be_taken(admin_client, client, make_
     data = form_data(title=moved.title, slug="talks-begin", tags="", opened_version=opened)
     response = admin_client.post(own, data)
     assert response.status_code == 302, errors(response)  # its own old address, taken back
+
+
+def test_a_text_over_the_limit_is_a_form_error_and_an_older_long_one_may_only_shrink(
+    admin_client, make_briefing
+):
+    too_long = "word " * (MAX_BODY_LENGTH // 5) + "more"
+    response = admin_client.post(ADD_URL, form_data(body=too_long))
+    assert response.status_code == 200
+    assert any("at most 100,000 characters" in error for error in errors(response))
+    old = make_briefing(body=too_long + " and more")  # saved before there was a limit
+    url = reverse("admin:briefings_briefing_change", args=[old.pk])
+    opened = admin_client.get(url).context["adminform"].form["opened_version"].value()
+    data = form_data(title=old.title, slug=old.slug, opened_version=opened)
+    grown = admin_client.post(url, {**data, "body": old.body + " still more"})
+    assert any("at most 100,000 characters" in error for error in errors(grown))
+    shrunk = admin_client.post(url, {**data, "body": too_long})
+    assert shrunk.status_code == 302, errors(shrunk)

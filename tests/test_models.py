@@ -44,7 +44,7 @@ def test_database_refuses_a_published_briefing_without_date(make_briefing):
 
 def test_save_renders_body_and_reading_time(make_briefing):
     briefing = make_briefing(body="## Heading\n\n" + "word " * 450)
-    assert briefing.body_html.startswith('<h2 id="heading">Heading</h2>')
+    assert briefing.body_html.startswith('<h2 id="body-heading">Heading</h2>')
     assert briefing.reading_minutes == 3
 
 

@@ -1,10 +1,11 @@
+import re
 import time
 from types import SimpleNamespace
 
 import pytest
 
 from briefings import text
-from briefings.text import reading_minutes, render_markdown, unicode_slug
+from briefings.text import MAX_BODY_LENGTH, reading_minutes, render_markdown, unicode_slug
 
 
 def test_markdown_renders_headings_lists_links_quotes_and_emphasis():
@@ -12,7 +13,7 @@ def test_markdown_renders_headings_lists_links_quotes_and_emphasis():
         "# Talks\n\nSome *emphasis* and **strong** text with a [link](https://example.org).\n\n"
         "- one\n- two\n\n1. first\n2. second\n\n> quoted line\n"
     )
-    assert '<h2 id="talks">Talks</h2>' in html
+    assert '<h2 id="body-talks">Talks</h2>' in html
     assert "<em>emphasis</em>" in html and "<strong>strong</strong>" in html
     assert '<a href="https://example.org" rel="noopener noreferrer">link</a>' in html
     assert "<ul>\n<li>one</li>" in html and "<ol>\n<li>first</li>" in html
@@ -87,3 +88,52 @@ def test_markdown_built_to_be_slow_does_not_hang_a_worker(source):
     started = time.process_time()
     render_markdown(source)
     assert time.process_time() - started < 10
+
+
+# Inputs that once took a worker's whole timeout: heading anchors were quadratic in the
+# number of equal headings, typographic quotes in the number of quotes in a paragraph.
+PATHOLOGICAL = {
+    "equal headings": "## a\n",
+    "quotes and dashes": "\"'--- ",
+    "list items": "- a\n",
+    "emphasis": "*a* ",
+    "brackets": "[",
+    "footnote references": "[^1]",
+}
+
+
+@pytest.mark.parametrize("unit", PATHOLOGICAL.values(), ids=PATHOLOGICAL.keys())
+def test_markdown_takes_time_linear_in_its_length(unit):
+    """Eight times the text takes about eight times as long (64 if it were quadratic);
+    the margins are wide, for a noisy machine, and the largest body takes well under a
+    second."""
+    small, large = (unit * (size // len(unit)) for size in (MAX_BODY_LENGTH // 8, MAX_BODY_LENGTH))
+    small_seconds, large_seconds = (
+        cpu_seconds(render_markdown, small),
+        cpu_seconds(render_markdown, large),
+    )
+    assert large_seconds < 24 * small_seconds + 0.05, (small_seconds, large_seconds)
+    assert large_seconds < 1
+
+
+def cpu_seconds(work, argument):
+    started = time.process_time()
+    work(argument)
+    return time.process_time() - started
+
+
+def test_equal_headings_get_distinct_anchors():
+    html = render_markdown("## Talks\n\n## Talks\n\n## Talks-1\n\n## Talks")
+    assert re.findall(r'id="([^"]+)"', html) == [
+        "body-talks", "body-talks-1", "body-talks-1-1", "body-talks-2",
+    ]  # fmt: skip
+
+
+def test_footnotes_and_anchors_link_within_the_text_and_never_take_the_pages_ids():
+    html = render_markdown(
+        "# Content\n\nAs agreed.[^1] See [the talks](#content).\n\n[^1]: In Tianjin."
+    )
+    ids = re.findall(r'id="([^"]+)"', html)
+    assert ids and all(anchor.startswith("body-") for anchor in ids), ids
+    links = re.findall(r'href="#([^"]+)"', html)
+    assert links and set(links) <= set(ids), (links, ids)

@@ -115,7 +115,7 @@ def test_briefing_page_shows_everything_a_reader_needs(client, make_briefing, dj
     assert '<meta name="description" content="Two days of talks.">' in html
     assert ">Jane Doe</a>" in html and "jdoe" not in html
     assert "2 min read" in html
-    assert '<h2 id="context">Context</h2>' in html
+    assert '<h2 id="body-context">Context</h2>' in html
     assert 'alt="Delegations at a table"' in html and 'width="800" height="500"' in html
     assert "1600w" in html
     assert "The delegations met on Monday." in html and "Photo desk" in html
@@ -134,11 +134,11 @@ def test_briefing_page_shows_an_update_only_when_one_was_marked(client, settings
 
 def test_page_views_never_render_markdown(client, make_briefing):
     briefing = make_briefing(body="## Saved once", tags=["SCO"])
-    render = "briefings.text.MARKDOWN.render"
+    render = "briefings.text.cmarkgfm.markdown_to_html_with_extensions"
     with mock.patch(render, side_effect=AssertionError("rendered on view")):
         for url in ["/", briefing.get_absolute_url(), "/tags/sco/"]:
             assert client.get(url).status_code == 200
-    assert '<h2 id="saved-once">' in client.get(briefing.get_absolute_url()).content.decode()
+    assert '<h2 id="body-saved-once">' in client.get(briefing.get_absolute_url()).content.decode()
 
 
 def test_unknown_briefing_is_404(client, db):

@@ -14,7 +14,7 @@ TAGS_URL = reverse("admin:briefings_briefing_tags_typed")
 def test_the_body_preview_is_the_page_rendering_with_its_length(client, writer):
     body = "## Talks\n\n" + "word " * 250 + "\n\n<script>alert(1)</script>"
     preview = client.post(PREVIEW_URL, {"body": body}).json()
-    assert preview["html"].startswith('<h2 id="talks">Talks</h2>')
+    assert preview["html"].startswith('<h2 id="body-talks">Talks</h2>')
     assert "<script>" not in preview["html"]
     assert (preview["words"], preview["minutes"]) == (251, 2)
 
