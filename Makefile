@@ -29,7 +29,7 @@ test: $(STAMP) node-tools
 
 setup: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py rebuild_derived --only cards,pending
+	$(BIN)/python manage.py rebuild_derived --only fields,cards,pending
 	$(BIN)/python manage.py load_demo
 
 superuser: setup

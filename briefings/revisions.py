@@ -8,19 +8,16 @@ for any edit. reversion's own revert is not used: it writes stored rows back raw
 the signals that keep those in step.
 """
 
-import difflib
-import re
 from typing import NamedTuple
 
 import reversion
 from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 from reversion.models import Version
 from taggit.utils import parse_tags
 
 from . import images, text, upkeep
+from .diff import text_diff
 from .models import MAX_TAGS_PER_BRIEFING, Briefing, FormerTagSlug, Status, Tag
 
 REVISED_FIELDS = [
@@ -89,7 +86,7 @@ def differences(before, after):
     for name, label in COMPARED.items():
         old, new = shown(name, before.get(name)), shown(name, after.get(name))
         if old != new:
-            found.append(Difference(label, word_diff(old, new)))
+            found.append(Difference(label, text_diff(old, new)))
     return found
 
 
@@ -101,23 +98,6 @@ def shown(name, value):
     if name == "status":
         return Status(value).label
     return str(value)
-
-
-def word_diff(old, new):
-    """The change from old to new, word by word, escaped, in <del> and <ins>."""
-    old_words, new_words = re.split(r"(\s+)", old), re.split(r"(\s+)", new)
-    parts = []
-    matcher = difflib.SequenceMatcher(None, old_words, new_words, autojunk=False)
-    for operation, a, b, c, d in matcher.get_opcodes():
-        if operation == "equal":
-            parts.append(escape("".join(old_words[a:b])))
-            continue
-        taken_out, put_in = "".join(old_words[a:b]), "".join(new_words[c:d])
-        if taken_out:
-            parts.append(f"<del>{escape(taken_out)}</del>")
-        if put_in:
-            parts.append(f"<ins>{escape(put_in)}</ins>")
-    return mark_safe("".join(parts))
 
 
 def restore(briefing, version):

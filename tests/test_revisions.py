@@ -62,6 +62,7 @@ def test_history_lists_revisions_and_compares_any_with_now(client, edited):
     assert "<td><ins>border talks, </ins>SCO</td>" in html
     assert "<td><del>Draft</del><ins>Published</ins></td>" in html
     assert "Restore this revision" in html
+    assert "<style" not in html and "briefings/admin" in html, "the CSP refuses inline style"
 
 
 def test_restoring_brings_back_the_text_as_a_new_revision(client, edited):
