@@ -61,7 +61,10 @@ MIDDLEWARE = [
     # First: a cached page is stored with what every other middleware adds, and a
     # reader's hit skips them all.
     "briefings.caching.page_cache.PublicPageCacheMiddleware",
+    # Before anything that may refuse a request (a bad host is refused by
+    # CommonMiddleware), so that refusals carry the security headers too.
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -71,7 +74,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: refuses logins from a locked-out address and name.
     "axes.middleware.AxesMiddleware",
 ]

@@ -216,11 +216,18 @@ def test_hostile_requests_get_clean_answers_and_never_grow_the_cache(client, mak
         "/tags/?section=zz": 404,
         "/tags/?section=t&after=no-such-topic": 404,
     }
-    for url, status in answers.items():
-        assert client.get(url).status_code == status, url
-    assert client.get("/", headers={"host": "evil.example"}).status_code == 400
-    assert client.get("/", headers={"host": "a" * 5000}).status_code == 400
+    responses = {url: client.get(url) for url in answers}
+    for host in ["evil.example", "a" * 5000]:
+        answers[host] = 400
+        responses[host] = client.get("/", headers={"host": host})
+    for url, response in responses.items():
+        assert response.status_code == answers[url], url
+        for header in SECURITY_HEADERS:  # error answers too
+            assert header in response, (url, header)
     assert stored_pages() == 0, "no answer above is kept"
+
+
+SECURITY_HEADERS = ["Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options"]
 
 
 def test_what_a_worker_remembers_of_versions_stays_bounded(client, make_briefing, monkeypatch):

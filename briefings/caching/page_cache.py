@@ -84,7 +84,12 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         if settings.RELEASE_DUE_IN_REQUESTS:
             release_schedule.release_if_due()
-        key = cache_key(request)
+        try:
+            key = cache_key(request)
+        except SuspiciousOperation:
+            # A bad host or query: answered 400 further in, where the security headers
+            # are added, and never cached.
+            key = None
         if key is None:
             return self.get_response(request)
         response = cached_page(request, key)
@@ -158,7 +163,7 @@ def cache_key(request, remembered_only=False):
         or settings.SESSION_COOKIE_NAME in request.COOKIES
     ):
         return None
-    request.get_host()  # refuses a host not allowed (400), as CommonMiddleware would
+    request.get_host()  # refuses a host not allowed, as CommonMiddleware would
     policy, url_arguments = page_policy(request.path_info)
     if policy is None:
         return None
