@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from bench.page_kinds import PAGE_KINDS
@@ -114,7 +115,9 @@ def test_no_hidden_briefing_is_reachable(client, newsroom, member):
     editor = Client()
     editor.force_login(member(roles.EDITOR, "editor"))
     for briefing in newsroom:  # a preview by the newsroom must not leave a copy for the public
-        assert editor.get(briefing.get_absolute_url()).status_code == 200
+        preview = reverse("admin:briefings_briefing_preview", args=[briefing.pk])
+        assert editor.get(preview).status_code == 200
+        editor.get(briefing.get_absolute_url())  # and the public page asked by an editor
     start = [
         *START,
         *(briefing.get_absolute_url() for briefing in Briefing.objects.all()),

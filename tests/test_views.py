@@ -4,6 +4,7 @@ from unittest import mock
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import timezone
 
 from briefings import roles
@@ -290,23 +291,32 @@ def test_drafts_and_scheduled_briefings_never_reach_the_public(client, make_brie
     assert client.get("/tags/hidden+shared/").status_code == 404
 
 
-def test_the_newsroom_can_preview_a_draft_uncached_and_unindexed(client, make_briefing, member):
+def test_the_newsroom_previews_a_draft_in_the_admin_uncached_and_unindexed(
+    client, make_briefing, member
+):
     draft = make_briefing(title="Draft", status=Status.DRAFT)
+    preview = reverse("admin:briefings_briefing_preview", args=[draft.pk])
     client.force_login(member(roles.WRITER))
-    response = client.get(draft.get_absolute_url())
+    assert client.get(draft.get_absolute_url()).status_code == 404, "public pages are public"
+    response = client.get(preview)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Preview: this briefing is a draft" in html
+    assert "Preview: this briefing is a draft" in html and "<h1>Draft</h1>" in html
     assert '<meta name="robots" content="noindex">' in html
+    assert response["X-Robots-Tag"] == "noindex"
     assert "no-cache" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    client.force_login(member(roles.EDITOR, "editor"))
+    change = client.get(reverse("admin:briefings_briefing_change", args=[draft.pk]))
+    assert preview in change.content.decode(), "the change form's View on site"
 
 
 def test_preview_needs_the_right_to_view_briefings_not_just_staff(client, make_briefing):
     draft = make_briefing(title="Draft", status=Status.DRAFT)
+    preview = reverse("admin:briefings_briefing_preview", args=[draft.pk])
     client.force_login(get_user_model().objects.create(username="staff", is_staff=True))
-    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert client.get(preview).status_code == 403
     client.logout()
-    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert client.get(preview).status_code == 302, "to the admin's login"
 
 
 # Escaping

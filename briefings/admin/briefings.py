@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.forms import Textarea
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -18,6 +19,7 @@ from taggit.models import Tag as TaggitTag
 from .. import presence, revisions, roles, upkeep
 from ..forms import BriefingAdminForm, time_zone_note
 from ..models import Briefing, Correction, Status
+from ..views.briefings import briefing_response, briefing_to_show
 from .endpoints import WritingEndpoints
 from .filters import MostUsedTagFilter, StateFilter
 
@@ -106,10 +108,26 @@ class BriefingAdmin(WritingEndpoints, admin.ModelAdmin):
         extra_context = {**(extra_context or {}), "revisions": revisions.history(briefing)}
         return super().history_view(request, object_id, extra_context)
 
+    def view_on_site(self, briefing):
+        """The page as readers see it, or will: the preview, whatever its state."""
+        return reverse("admin:briefings_briefing_preview", args=[briefing.pk])
+
+    def preview_view(self, request, object_id):
+        """The briefing's page as readers will see it, for those who may view it here;
+        public pages never depend on who asks."""
+        briefing = briefing_to_show(Briefing.objects.filter(pk=object_id))
+        if briefing is None:
+            raise Http404("No such briefing.")
+        if not self.has_view_or_change_permission(request, briefing):
+            raise PermissionDenied
+        return briefing_response(request, briefing)
+
     def get_urls(self):
         compare = self.admin_site.admin_view(self.revision_view)
         editing = self.admin_site.admin_view(self.presence_view)
         return [
+            path("<int:object_id>/preview/", self.admin_site.admin_view(self.preview_view),
+                 name="briefings_briefing_preview"),
             path("<int:object_id>/revisions/<int:version_id>/", compare,
                  name="briefings_briefing_revision"),
             path("<int:object_id>/editing/", editing, name="briefings_briefing_editing"),

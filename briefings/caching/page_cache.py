@@ -4,8 +4,8 @@ A view opts in with @public_page, naming what its page shows (its surrogate keys
 surrogate_keys.py) and reading its query string through one function that returns the
 canonical form of the parameters that change the page. The middleware then:
 
-- serves only anonymous GET and HEAD requests from the cache: a request carrying a
-  session cookie (an editor) neither reads nor fills it;
+- serves GET and HEAD requests from the cache whatever their cookies: public pages are
+  the same for everyone (the newsroom previews in the admin);
 - keys a page by its path, that canonical query and the current version of each of
   its surrogate keys; the host and any other parameter (utm_*, junk) are not part of the
   key, so they cannot fill the cache, which is bounded besides (MAX_ENTRIES);
@@ -157,11 +157,9 @@ def cache_key(request, remembered_only=False):
 
     remembered_only: None as well if a version must be read from the shared store.
     """
-    if (
-        not settings.PAGE_CACHE_SECONDS
-        or request.method not in ("GET", "HEAD")
-        or settings.SESSION_COOKIE_NAME in request.COOKIES
-    ):
+    # Whatever cookies it brings: public pages are the same for everyone (the newsroom
+    # previews in the admin), so a forged session cookie cannot make a request miss.
+    if not settings.PAGE_CACHE_SECONDS or request.method not in ("GET", "HEAD"):
         return None
     request.get_host()  # refuses a host not allowed, as CommonMiddleware would
     policy, url_arguments = page_policy(request.path_info)

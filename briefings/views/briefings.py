@@ -71,13 +71,21 @@ LEAD_FIELDS = ("title", "slug", "standfirst", "published_at", "renditions", "lea
 
 @public_page(depends_on=lambda slug: {briefing_page(slug)})
 def briefing_detail(request, slug):
-    """A published briefing; those who may view briefings in the admin may also preview
-    drafts and scheduled ones."""
-    previewed = request.user.has_perm("briefings.view_briefing")
-    shown = Briefing.objects.all() if previewed else Briefing.objects.published()
-    briefing = with_byline(shown.filter(slug=slug)).annotate(has_corrections=_corrected).first()
+    """A published briefing, the same for every reader (the newsroom previews others in
+    the admin: admin/briefings.py)."""
+    briefing = briefing_to_show(Briefing.objects.published().filter(slug=slug))
     if briefing is None:
         return former_address(request, slug)
+    return briefing_response(request, briefing)
+
+
+def briefing_to_show(briefings):
+    """The first of these briefings, with what its page shows of it; None if none."""
+    return with_byline(briefings).annotate(has_corrections=_corrected).first()
+
+
+def briefing_response(request, briefing):
+    """A briefing's page: public, or a preview of one that is not (never cached)."""
     tag_rows = _tags_of_briefing(briefing.pk)
     tags = links_in_order((name, tag_slug) for _, name, tag_slug, _ in tag_rows)
     related_by = source_tags([(pk, tag_slug, count) for pk, _, tag_slug, count in tag_rows])
@@ -94,6 +102,7 @@ def briefing_detail(request, slug):
     response = render(request, "briefings/detail.html", context)
     if not briefing.is_published_now:
         add_never_cache_headers(response)
+        response["X-Robots-Tag"] = "noindex"
     return response
 
 
