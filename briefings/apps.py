@@ -6,4 +6,4 @@ class BriefingsConfig(AppConfig):
     name = "briefings"
 
     def ready(self):
-        from . import checks, signals  # noqa: F401  (registers checks, connects handlers)
+        from . import backstop, checks, signals  # noqa: F401  (connects and registers)

@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "briefings.backstop.BackstopMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -154,6 +155,10 @@ CACHES = {
 # it affects in every worker within a second (see briefings/caching/page_cache.py).
 # 0 turns the page cache off.
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "60"))
+
+# The most database time one request may take before it is stopped with a 503
+# (briefings/backstop.py); 0 turns the backstop off.
+REQUEST_DB_SECONDS = int(os.environ.get("DJANGO_REQUEST_DB_SECONDS", "5"))
 
 # Whether requests bring in scheduled briefings whose time has come (at most once a
 # second a worker). On in development, so `make run` needs nothing else; in production

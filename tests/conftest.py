@@ -32,6 +32,13 @@ def empty_caches():
 
 
 @pytest.fixture(autouse=True)
+def no_backstop(settings):
+    """The database backstop has tests of its own (test_backstop.py); elsewhere its
+    one-off SET on PostgreSQL would be counted by whichever test asks first."""
+    settings.REQUEST_DB_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def media_in_tmp(settings, tmp_path):
     """Uploads and renditions go to a folder of the test's own."""
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -1,0 +1,49 @@
+"""The database's backstop: a request that asks for too much is stopped with a 503."""
+
+import time
+
+import pytest
+from django.db import connection
+
+from briefings import backstop
+
+ENDLESS = {
+    "sqlite": "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) "
+    "SELECT count(*) FROM n",
+    "postgresql": "SELECT pg_sleep(30)",
+}
+
+
+@pytest.fixture
+def one_second(settings):
+    settings.REQUEST_DB_SECONDS = 1
+    yield
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET statement_timeout = 0")
+        connection.statement_timeout = None
+
+
+def endless_search(*args, **kwargs):
+    with connection.cursor() as cursor:
+        cursor.execute(ENDLESS[connection.vendor])
+    return []
+
+
+def test_a_request_past_its_database_time_is_a_503_not_a_hung_worker(
+    client, transactional_db, one_second, monkeypatch
+):
+    monkeypatch.setattr("briefings.search.ranked_ids", endless_search)
+    started = time.monotonic()
+    response = client.get("/search/", {"q": "talks"})
+    assert response.status_code == 503
+    assert response["Retry-After"] == str(backstop.RETRY_AFTER_SECONDS)
+    assert "try again in a moment" in response.content.decode()
+    assert time.monotonic() - started < 10
+    assert client.get("/").status_code == 200, "the next request is served"
+
+
+def test_commands_and_tests_outside_requests_have_no_limit(db, one_second):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")  # the handler is idle outside a request
+    assert not backstop._past_deadline()
