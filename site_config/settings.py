@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "reversion",
     "axes",
     "csp",
+    "django_ratelimit",
     "briefings",
 ]
 
@@ -70,6 +71,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.common.CommonMiddleware",
     "briefings.backstop.BackstopMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -143,6 +145,17 @@ CACHES = {
             "OPTIONS": {"MAX_ENTRIES": 100_000},
         }
     ),
+    # Requests counted for the rate limits: in each worker's memory on one machine, in
+    # Redis when there is one, so that every node counts together.
+    "ratelimit": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"}
+    ),  # fmt: skip
     # Rendered public pages, in each worker's own memory: no network round trip.
     "pages": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -282,3 +295,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
+
+# Rate limits (django-ratelimit) on what costs the most to answer: search, per address,
+# and the writing screen's live preview, per editor. Past them: 429 with Retry-After.
+RATELIMIT_USE_CACHE = "ratelimit"
+RATELIMIT_VIEW = "briefings.views.lookups.too_many_requests"

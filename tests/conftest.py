@@ -32,6 +32,12 @@ def empty_caches():
 
 
 @pytest.fixture(autouse=True)
+def no_rate_limits(settings):
+    """Tests ask far faster than readers; the limits have tests of their own."""
+    settings.RATELIMIT_ENABLE = False
+
+
+@pytest.fixture(autouse=True)
 def no_backstop(settings):
     """The database backstop has tests of its own (test_backstop.py); elsewhere its
     one-off SET on PostgreSQL would be counted by whichever test asks first."""

@@ -53,10 +53,13 @@ def test_only_the_newsroom_may_say_it_is_editing(client, make_briefing):
     assert client.post(editing_url(briefing)).status_code == 302, "to the login page"
 
 
-def test_a_briefing_not_yet_public_offers_a_preview(admin_client, make_briefing):
+def test_every_briefing_offers_a_preview_and_a_public_one_its_page(admin_client, make_briefing):
     draft = make_briefing(status=Status.DRAFT)
     published = make_briefing()
     draft_page = admin_client.get(change_url(draft)).content.decode()
-    assert f'href="{draft.get_absolute_url()}" class="viewsitelink">Preview</a>' in draft_page
+    preview = reverse("admin:briefings_briefing_preview", args=[draft.pk])
+    assert f'href="{preview}" class="viewsitelink">Preview</a>' in draft_page
+    assert "View on site" not in draft_page
     published_page = admin_client.get(change_url(published)).content.decode()
-    assert "View on site</a>" in published_page and ">Preview<" not in published_page
+    page = published.get_absolute_url()
+    assert f'href="{page}" class="viewsitelink">View on site' in published_page

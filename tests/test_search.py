@@ -9,7 +9,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from briefings import search
+from briefings import backstop, search
 from briefings.models import Briefing, SearchEntry, Status, Tag
 from briefings.views.search import RESULTS_PER_PAGE
 
@@ -257,6 +257,8 @@ def steps(work, every=100):
     connection.connection.set_progress_handler(lambda: counted.append(1) and 0, every)
     try:
         work()
-    finally:
-        connection.connection.set_progress_handler(None, every)
+    finally:  # SQLite keeps one handler a connection: give the backstop its own back
+        connection.connection.set_progress_handler(
+            backstop._past_deadline, backstop.STEPS_BETWEEN_CHECKS
+        )
     return len(counted)

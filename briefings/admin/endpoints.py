@@ -5,6 +5,8 @@ form works without them."""
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.utils.decorators import method_decorator
+from django_ratelimit.decorators import ratelimit
 
 from .. import presence, text
 from ..forms import TAG_NAME_MAX_LENGTH
@@ -12,11 +14,14 @@ from ..models import Briefing, Tag
 
 MAX_PREVIEWED = 200_000  # characters of a body or tag list the helpers look at
 TAG_SUGGESTIONS = 10
+# The writing screen previews as an editor pauses typing: a few times a minute.
+PREVIEWS_PER_EDITOR = "60/m"
 
 
 class WritingEndpoints:
     """Views of BriefingAdmin, routed by its get_urls."""
 
+    @method_decorator(ratelimit(key="user", rate=PREVIEWS_PER_EDITOR, block=True))
     def body_preview_view(self, request):
         """The body rendered exactly as the page will show it, with its length."""
         if request.method != "POST":

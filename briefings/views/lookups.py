@@ -141,3 +141,13 @@ def no_briefings_with_all(request, selected):
                 nearest.append({"tags": rest, "url": filter_url([tag.slug for tag in rest])})
     context = {"selected": selected, "nearest": nearest}
     return render(request, "briefings/no_match.html", context, status=404)
+
+
+RETRY_AFTER_SECONDS = 60
+
+
+def too_many_requests(request, exception):
+    """The answer past a rate limit (settings.RATELIMIT_VIEW): 429, with when to retry."""
+    response = render(request, "429.html", {"seconds": RETRY_AFTER_SECONDS}, status=429)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

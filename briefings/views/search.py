@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django_ratelimit.decorators import ratelimit
 
 from .. import search, text
 from ..cards import most_used_topics, public_cards
@@ -40,6 +41,11 @@ def search_url(query, slugs=(), **extra):
     return reverse("briefings:search") + "?" + urlencode(parameters)
 
 
+# A reader searches a few times a minute; a script asking for more is refused.
+SEARCHES_PER_ADDRESS = "30/m"
+
+
+@ratelimit(key="ip", rate=SEARCHES_PER_ADDRESS, block=True)
 def search_page(request):
     """Published briefings with every word of ?q=, best first, within the ?tag= topics;
     help instead of results when there are no words, suggestions when nothing matches."""
