@@ -3,7 +3,6 @@
 import functools
 import io
 import secrets
-from pathlib import PurePosixPath
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -95,7 +94,8 @@ def make_renditions(file):
         if image.mode not in ("RGB", "RGBA"):
             has_alpha = image.mode in ("LA", "PA") or "transparency" in image.info
             image = image.convert("RGBA" if has_alpha else "RGB")
-        stem = PurePosixPath(file.name).stem
+        # A name of their own: the original's cannot be worked out from theirs.
+        stem = secrets.token_hex(16)
         return {
             kind: [
                 _save_rendition(image, stem, kind, width, spec["aspect"])

@@ -3,6 +3,8 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
+from briefings.images import RENDITION_DIR
+
 admin.site.site_header = "Briefings editor"
 admin.site.site_title = "Briefings editor"
 admin.site.index_title = "Content"
@@ -12,6 +14,8 @@ urlpatterns = [
     path("", include("briefings.urls")),
 ]
 
-# Uploaded media are served by the web server in production; this serves them
-# only when DEBUG is on.
-urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Renditions are served by the web server in production; this serves them only when
+# DEBUG is on. Originals are kept to render from, and never served.
+urlpatterns += static(
+    f"{settings.MEDIA_URL}{RENDITION_DIR}/", document_root=settings.MEDIA_ROOT / RENDITION_DIR
+)

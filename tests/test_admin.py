@@ -1,3 +1,4 @@
+import importlib
 import json
 import re
 from datetime import timedelta
@@ -6,8 +7,9 @@ from html import unescape as html_unescape
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
+from django.views.static import serve
 
 from briefings.models import Briefing, Status, Tag
 from briefings.text import MAX_BODY_LENGTH
@@ -271,7 +273,22 @@ def test_uploads_get_random_names_whatever_they_were_called(admin_client):
     assert re.fullmatch(r"briefings/originals/[0-9a-f]{32}\.png", briefing.lead_image.name)
     stem = briefing.lead_image.name.split("/")[-1].removesuffix(".png")
     names = [size["name"] for sizes in briefing.renditions.values() for size in sizes]
-    assert names and all(stem in name and "भारत" not in name for name in names)
+    assert names and all("भारत" not in name for name in names)
+    assert not any(stem in name for name in names), "the original is not named by its renditions"
+
+
+def test_originals_are_never_served_and_renditions_are(settings, make_briefing):
+    briefing = make_briefing(lead_image=image_upload(), lead_image_alt="A map")
+    rendition = briefing.renditions["page"][0]["name"]
+    settings.DEBUG = True  # the development server's media patterns (tests run without)
+    urls = importlib.reload(importlib.import_module("site_config.urls"))
+    try:
+        assert resolve(f"/media/{rendition}", urlconf=urls).func is serve
+        with pytest.raises(Resolver404):
+            resolve(f"/media/{briefing.lead_image.name}", urlconf=urls)
+    finally:
+        settings.DEBUG = False
+        importlib.reload(urls)
 
 
 def test_the_files_of_a_save_that_fails_are_removed(make_briefing, settings):

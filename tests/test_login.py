@@ -49,3 +49,14 @@ def page_without(reply, username):
     """The page with the typed name and the per-request CSRF token taken out."""
     page = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", reply.content.decode())
     return page.replace(f'value="{username}"', 'value="NAME"')
+
+
+def test_a_non_staff_accounts_right_password_is_a_failure_like_any_other(client, db):
+    get_user_model().objects.create_user("reader", password="right-horse-9")
+    guesses = ["wrong"] * 4 + ["right-horse-9"] * 2
+    replies = [log_in(client, "reader", password) for password in guesses]
+    wrong_only = [log_in(client, "nobody", "wrong") for _ in guesses]
+    assert not any(logged_in(reply) for reply in replies)
+    statuses = [reply.status_code for reply in replies]
+    assert statuses == [reply.status_code for reply in wrong_only], "the password is not confirmed"
+    assert statuses[-1] == 429
