@@ -298,5 +298,11 @@ LOGGING = {
 
 # Rate limits (django-ratelimit) on what costs the most to answer: search, per address,
 # and the writing screen's live preview, per editor. Past them: 429 with Retry-After.
+RATELIMIT_ENABLE = env_flag("DJANGO_RATE_LIMITS", True)
 RATELIMIT_USE_CACHE = "ratelimit"
+if not REDIS_URL:
+    # Counting in each worker's memory is the choice on one machine (no write to the
+    # database per search): each worker counts apart, so N workers let through up to N
+    # times the rate. django-ratelimit asks for a shared cache; Redis is that one.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 RATELIMIT_VIEW = "briefings.views.lookups.too_many_requests"
