@@ -43,13 +43,13 @@ def requests(found):
 
     popular, rare = found["popular"], found["rare"]
     return [
-        ("search, 8 common words", search()),
+        ("8 common words", search()),
         ("  within the biggest topic", search(tags=popular[:1])),
         ("  within the rarest topic", search(tags=[rare])),
         ("  within six topics", search(tags=popular[:6])),
-        ("search, one common word", search(q="talks")),
-        ("  within the biggest topic", search(q="talks", tags=popular[:1])),
-        ("  within the rarest topic", search(q="talks", tags=[rare])),
+        ("1 common word", search(q="talks")),
+        ("  within the biggest topic ", search(q="talks", tags=popular[:1])),
+        ("  within the rarest topic ", search(q="talks", tags=[rare])),
         ("home, the oldest cursor", f"/?before={found['oldest']}"),
         ("topic, the oldest cursor", f"/tags/{popular[0]}/?before={found['oldest']}"),
         ("three topics together", "/tags/" + "+".join(sorted(popular[:3])) + "/"),
