@@ -77,7 +77,7 @@ def narrowing_links(selected, limit):
     if len(selected) == 1:
         further = _shared_with(selected[0].pk, limit=limit + 1)
     else:
-        further = _carried_by_newest(rarest_first(selected), limit=limit + 1)
+        further = named(_carried_by_newest(rarest_first(selected), limit=limit + 1))
     return [
         FurtherTopic(name, count, filter_url(slugs, add=slug)) for name, slug, _, count in further
     ]
@@ -85,6 +85,17 @@ def narrowing_links(selected, limit):
 
 def _shared_with(tag_id, limit):
     return list(TagPair.objects.shared_with(tag_id, limit))
+
+
+def named(counts):
+    """Rows of (name, slug, sort key, count) from (tag id, count), most first, then by name."""
+    names = {pk: (name, slug, key) for pk, name, slug, key in _names_of([pk for pk, _ in counts])}
+    rows = [(*names[pk], count) for pk, count in counts]
+    return sorted(rows, key=lambda row: (-row[3], row[2]))
+
+
+def _names_of(tag_ids):
+    return list(Tag.objects.filter(pk__in=tag_ids).values_list("pk", "name", "slug", "sort_key"))
 
 
 def _carried_by_newest(tag_ids, limit):

@@ -22,8 +22,8 @@ EXPECTED_QUERIES = {
     "most popular tag": 3,  # the tags, narrowing counts, the page's briefings
     "deep tag page": 4,
     "long-tail tag": 3,
-    # + how many briefings the combination holds
-    "two most popular tags": 4,
+    # + how many briefings the combination holds, the narrowing tags' names
+    "two most popular tags": 5,
     "more topics": 2,
     "tags index": 1,
     "tags index section": 1,
@@ -33,8 +33,8 @@ EXPECTED_QUERIES = {
     "archive month": 3,  # the years, how many the month holds, its page of briefings
     "timeline": 2,  # the tag, the page of its links with their briefings
     "deep timeline": 3,  # + the cursor's briefing
-    "search": 4,  # see tests/test_search.py
-    "search in a topic": 5,
+    "search": 5,  # see tests/test_search.py
+    "search in a topic": 6,
     "feed": 2,  # the newest briefings with their authors, their tags
     "tag feed": 4,  # + the tag, then the ids of its newest briefings
 }

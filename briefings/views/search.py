@@ -16,7 +16,7 @@ from django_ratelimit.decorators import ratelimit
 from .. import search, text
 from ..cards import most_used_topics, public_cards
 from ..models import Tag
-from ..tag_filters import MAX_FILTER_TAGS, rarest_first, tags_named
+from ..tag_filters import MAX_FILTER_TAGS, named, rarest_first, tags_named
 from .lookups import numbered_page
 
 RESULTS_PER_PAGE = 10
@@ -108,7 +108,7 @@ def narrowing(query, selected, found):
     counts = Tag.objects.carried_by(found, NARROWING_SHOWN, excluding=[t.pk for t in selected])
     return [
         SearchLink(name, search_url(query, slugs | {slug}), count)
-        for name, slug, _, count in counts
+        for name, slug, _, count in named(list(counts))
     ]
 
 
