@@ -36,7 +36,7 @@ MAX_WORDS = 8
 MAX_WORD_LENGTH = 60
 MAX_CANDIDATES = 1000
 # Within topics: the candidates are those of the newest MAX_SCANNED matches that carry them.
-MAX_SCANNED = 10 * MAX_CANDIDATES
+MAX_SCANNED = 3 * MAX_CANDIDATES
 MAX_RESULTS = 500
 SNIPPET_WORDS = 30
 POSTGRES_CONFIG = "english"
@@ -72,6 +72,15 @@ def ranked_ids(words, tag_ids=()):
     return _sqlite_ranked(words, tag_ids)
 
 
+def finds_any(words, tag_ids=()):
+    """Whether ranked_ids would find anything: cheaper, as nothing is ranked."""
+    if not words:
+        return False
+    if connection.vendor == "postgresql":
+        return _postgres_matches(words, tag_ids).exists()
+    return _sqlite_finds_any(words, tag_ids)
+
+
 def snippets(words, briefing_ids):
     """For each of these briefings whose body has the words, a passage around them with
     the words marked (<mark>), as safe HTML."""
@@ -104,12 +113,7 @@ def _sqlite_ranked(words, tag_ids):
     # for them alone. CROSS JOIN keeps FTS5 the outer loop, each match checked for the
     # tags by the (briefing, tag) index: left to choose, SQLite walks a tag's links and
     # asks FTS5 for each briefing in turn, which re-runs the whole match every time.
-    carries = "".join(
-        f" CROSS JOIN {TAG_LINK_TABLE} AS carries{number}"
-        f" ON carries{number}.content_object_id = {FTS_TABLE}.rowid"
-        f" AND carries{number}.tag_id = %s AND carries{number}.counts_as_public"
-        for number in range(len(tag_ids))
-    )
+    carries = _carrying(f"{FTS_TABLE}.rowid", tag_ids)
     sql = f"""
         SELECT {FTS_TABLE}.rowid FROM {FTS_TABLE} {carries}
         WHERE {FTS_TABLE} MATCH %s AND {FTS_TABLE}.rowid >= (
@@ -133,6 +137,30 @@ def _sqlite_ranked(words, tag_ids):
         return [pk for (pk,) in cursor.fetchall()]
 
 
+def _carrying(rowid, tag_ids):
+    """Joins that keep the rows whose briefing (`rowid`) carries every one of the tags."""
+    return "".join(
+        f" CROSS JOIN {TAG_LINK_TABLE} AS carries{number}"
+        f" ON carries{number}.content_object_id = {rowid}"
+        f" AND carries{number}.tag_id = %s AND carries{number}.counts_as_public"
+        for number in range(len(tag_ids))
+    )
+
+
+def _sqlite_finds_any(words, tag_ids):
+    # Among the matches ranked_ids would look at: the newest MAX_SCANNED.
+    sql = f"""
+        SELECT 1 FROM (
+            SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s
+            ORDER BY rowid DESC LIMIT {MAX_SCANNED}
+        ) AS scanned {_carrying("scanned.rowid", tag_ids)}
+        LIMIT 1
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [_fts_query(words), *tag_ids])
+        return cursor.fetchone() is not None
+
+
 def _sqlite_snippets(words, briefing_ids):
     column = list(WEIGHTS).index("body")
     placeholders = ", ".join(["%s"] * len(briefing_ids))
@@ -152,15 +180,21 @@ def _postgres_query(words):
     return SearchQuery(" ".join(words), search_type="plain", config=POSTGRES_CONFIG)
 
 
-def _postgres_ranked(words, tag_ids):
+def _postgres_matches(words, tag_ids):
     from .models import SearchEntry, TaggedBriefing
 
-    query = _postgres_query(words)
-    matches = SearchEntry.objects.filter(vector=query)
+    matches = SearchEntry.objects.filter(vector=_postgres_query(words))
     for tag_id in tag_ids:
         carriers = TaggedBriefing.objects.filter(tag=tag_id, counts_as_public=True)
         matches = matches.filter(briefing__in=carriers.values("content_object"))
-    newest = matches.order_by("-pk").values("pk")[:MAX_CANDIDATES]
+    return matches
+
+
+def _postgres_ranked(words, tag_ids):
+    from .models import SearchEntry
+
+    query = _postgres_query(words)
+    newest = _postgres_matches(words, tag_ids).order_by("-pk").values("pk")[:MAX_CANDIDATES]
     ranked = SearchEntry.objects.filter(pk__in=newest).annotate(
         score=SearchRank(F("vector"), query, weights=POSTGRES_RANK_WEIGHTS)
     )

@@ -116,12 +116,12 @@ def suggestions(query, words, selected):
     """Searches that find something when this one does not: without its topics, or
     with a word left out."""
     offered, tag_ids, slugs = [], rarest_first(selected), [tag.slug for tag in selected]
-    if selected and search.ranked_ids(words):
+    if selected and search.finds_any(words):
         offered.append(SearchLink(f"“{' '.join(words)}” in every topic", search_url(query)))
     if len(words) > 1:
         for left_out in words:
             fewer = [word for word in words if word != left_out]
-            if len(offered) < SUGGESTIONS_SHOWN and search.ranked_ids(fewer, tag_ids):
+            if len(offered) < SUGGESTIONS_SHOWN and search.finds_any(fewer, tag_ids):
                 offered.append(
                     SearchLink(f"“{' '.join(fewer)}”", search_url(" ".join(fewer), slugs))
                 )
