@@ -60,10 +60,16 @@ def requests(found):
 def main():
     options = parse_args()
     results = {}
-    for size in [int(size) for size in options.scale.split(",")]:
+    sizes = [int(size) for size in options.scale.split(",")]
+    archives = (
+        dict(zip(sizes, options.archives.split(","), strict=True)) if options.archives else {}
+    )
+    for size in sizes:
         with tempfile.TemporaryDirectory(prefix="briefings-hostile-") as folder:
             folder = Path(folder)
-            database_url = prepare_database(options, folder, size)
+            database_url = archives.get(size) or prepare_database(options, folder, size)
+            if size in archives:
+                manage(bench_env(folder, database_url), "collectstatic", "--noinput", "-v0")
             # No rate limit: the benchmark asks far more often than a visitor may.
             env = {**bench_env(folder, database_url, page_cache_seconds="0"),
                    "DJANGO_RATE_LIMITS": "0"}  # fmt: skip
@@ -73,7 +79,6 @@ def main():
                 for name, path in requests(found):
                     results.setdefault(name, {})[size] = measure(port, path, sequential)
     print(f"\nWorst requests on {options.database}, page cache off, one connection, ms")
-    sizes = [int(size) for size in options.scale.split(",")]
     print(f"{'request':<30}" + "".join(f"{f'p50 {s}':>12}{f'p99 {s}':>12}" for s in sizes))
     for name, by_size in results.items():
         cells = "".join(f"{by_size[s]['p50']:>12.2f}{by_size[s]['p99']:>12.2f}" for s in sizes)
@@ -83,6 +88,12 @@ def main():
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", default="5000", help="comma-separated archive sizes")
+    parser.add_argument(
+        "--archives",
+        default="",
+        help="comma-separated database URLs of archives of those sizes, made before with "
+        "generate_briefings (on PostgreSQL a benchmark's last one stays: briefings_bench)",
+    )
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument(
         "--postgres-url",
