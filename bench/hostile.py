@@ -13,14 +13,13 @@ without topics: a search within topics should cost at most twice that. Traffic g
 import argparse
 import json
 import sys
-import tempfile
 from pathlib import Path
 from urllib.parse import urlencode
 
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
-from bench.run import bench_env, manage, measure, prepare_database, serve  # noqa: E402
+from bench.run import add_database_options, archives, bench_env, manage, measure, serve  # noqa: E402
 
 WORDS = "the of and india talks border china minister"
 # Printed as JSON by the site's own Django: topics and cursors as a visitor finds them.
@@ -48,8 +47,8 @@ def requests(found):
         ("  within the rarest topic", search(tags=[rare])),
         ("  within six topics", search(tags=popular[:6])),
         ("1 common word", search(q="talks")),
-        ("  within the biggest topic ", search(q="talks", tags=popular[:1])),
-        ("  within the rarest topic ", search(q="talks", tags=[rare])),
+        ("  within the biggest topic", search(q="talks", tags=popular[:1])),
+        ("  within the rarest topic", search(q="talks", tags=[rare])),
         ("home, the oldest cursor", f"/?before={found['oldest']}"),
         ("topic, the oldest cursor", f"/tags/{popular[0]}/?before={found['oldest']}"),
         ("three topics together", "/tags/" + "+".join(sorted(popular[:3])) + "/"),
@@ -59,48 +58,30 @@ def requests(found):
 
 def main():
     options = parse_args()
-    results = {}
     sizes = [int(size) for size in options.scale.split(",")]
-    archives = (
-        dict(zip(sizes, options.archives.split(","), strict=True)) if options.archives else {}
-    )
-    for size in sizes:
-        with tempfile.TemporaryDirectory(prefix="briefings-hostile-") as folder:
-            folder = Path(folder)
-            database_url = archives.get(size) or prepare_database(options, folder, size)
-            if size in archives:
-                manage(bench_env(folder, database_url), "collectstatic", "--noinput", "-v0")
-            # No rate limit: the benchmark asks far more often than a visitor may.
-            env = {**bench_env(folder, database_url, page_cache_seconds="0"),
-                   "DJANGO_RATE_LIMITS": "0"}  # fmt: skip
-            found = json.loads(manage(env, "shell", "-c", FIND_VALUES).strip().splitlines()[-1])
-            sequential = argparse.Namespace(**{**vars(options), "connections": 1})
-            with serve("site_config.wsgi", env, PROJECT) as port:
-                for name, path in requests(found):
-                    results.setdefault(name, {})[size] = measure(port, path, sequential)
+    names, results = [], {}
+    for size, folder, database_url in archives(options, sizes):
+        # No rate limit: the benchmark asks far more often than a visitor may.
+        env = {**bench_env(folder, database_url, page_cache_seconds="0"),
+               "DJANGO_RATE_LIMITS": "0"}  # fmt: skip
+        found = json.loads(manage(env, "shell", "-c", FIND_VALUES).strip().splitlines()[-1])
+        sequential = argparse.Namespace(**{**vars(options), "connections": 1})
+        measured = requests(found)
+        names = [name for name, _ in measured]
+        with serve("site_config.wsgi", env, PROJECT) as port:
+            for row, (_, path) in enumerate(measured):
+                results.setdefault(row, {})[size] = measure(port, path, sequential)
     print(f"\nWorst requests on {options.database}, page cache off, one connection, ms")
     print(f"{'request':<30}" + "".join(f"{f'p50 {s}':>12}{f'p99 {s}':>12}" for s in sizes))
-    for name, by_size in results.items():
+    for row, by_size in results.items():
         cells = "".join(f"{by_size[s]['p50']:>12.2f}{by_size[s]['p99']:>12.2f}" for s in sizes)
-        print(f"{name:<30}{cells}")
+        print(f"{names[row]:<30}{cells}")
 
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", default="5000", help="comma-separated archive sizes")
-    parser.add_argument(
-        "--archives",
-        default="",
-        help="comma-separated database URLs of archives of those sizes, made before with "
-        "generate_briefings (on PostgreSQL a benchmark's last one stays: briefings_bench)",
-    )
-    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument(
-        "--postgres-url",
-        default="postgres://postgres@127.0.0.1:5432/postgres",
-        help="a server where the benchmark may create and drop its own database",
-    )
-    parser.add_argument("--redis-url", default="")
+    add_database_options(parser)
     parser.add_argument("--seconds", type=int, default=3, help="load time per request")
     return parser.parse_args()
 

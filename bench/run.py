@@ -70,19 +70,7 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=2000, help="briefings (default run)")
     parser.add_argument("--scale", default="", help="comma-separated archive sizes")
-    parser.add_argument(
-        "--archives",
-        default="",
-        help="with --scale: comma-separated database URLs of archives of those sizes, "
-        "made before with generate_briefings (generating 100,000 takes a while)",
-    )
-    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument(
-        "--postgres-url",
-        default="postgres://postgres@127.0.0.1:5432/postgres",
-        help="a server where the benchmark may create and drop its own database",
-    )
-    parser.add_argument("--redis-url", default="", help="shared cache; default: the database")
+    add_database_options(parser)
     parser.add_argument("--seconds", type=int, default=3, help="load time per measurement")
     parser.add_argument("--rounds", type=int, default=3, help="measurements of each page")
     parser.add_argument("--connections", type=int, default=8)
@@ -146,29 +134,50 @@ def median_round(rounds):
 
 def measure_scale(options):
     sizes = [int(size) for size in options.scale.split(",")]
-    archives = (
-        dict(zip(sizes, options.archives.split(","), strict=True)) if options.archives else {}
-    )
     p50s = {}
-    for size in sizes:
-        with tempfile.TemporaryDirectory(prefix="briefings-bench-") as folder:
-            folder = Path(folder)
-            database_url = archives.get(size) or prepare_database(options, folder, size)
-            if size in archives:
-                manage(bench_env(folder, database_url), "collectstatic", "--noinput", "-v0")
-            env = bench_env(folder, database_url, options.redis_url, "0")
-            pages = find_pages(env)
-            sequential = argparse.Namespace(**{**vars(options), "connections": 1})
-            with serve("site_config.wsgi", env, PROJECT) as port:
-                for name in PAGE_TYPES:
-                    figures = measure(port, pages[name], sequential)
-                    p50s.setdefault(name, {})[size] = figures
+    for size, folder, database_url in archives(options, sizes):
+        env = bench_env(folder, database_url, options.redis_url, "0")
+        pages = find_pages(env)
+        sequential = argparse.Namespace(**{**vars(options), "connections": 1})
+        with serve("site_config.wsgi", env, PROJECT) as port:
+            for name in PAGE_TYPES:
+                p50s.setdefault(name, {})[size] = measure(port, pages[name], sequential)
     print(f"\np50 in ms with the page cache off, on {options.database}, one connection")
     print(f"{'page':<22}" + "".join(f"{size:>10}" for size in sizes) + f"{'ratio':>8}{'KB':>7}")
     for name, by_size in p50s.items():
         cells = "".join(f"{by_size[size]['p50']:>10.2f}" for size in sizes)
         ratio = by_size[sizes[-1]]["p50"] / by_size[sizes[0]]["p50"]
         print(f"{name:<22}{cells}{ratio:>8.2f}{by_size[sizes[-1]]['kb']:>7.1f}")
+
+
+def add_database_options(parser):
+    """The options every benchmark shares: which engine, where, and which archives."""
+    parser.add_argument(
+        "--archives",
+        default="",
+        help="with --scale: comma-separated database URLs of archives of those sizes, made "
+        "before with generate_briefings (on PostgreSQL a benchmark's last one stays, as "
+        "briefings_bench; generating 100,000 takes a while)",
+    )
+    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument(
+        "--postgres-url",
+        default="postgres://postgres@127.0.0.1:5432/postgres",
+        help="a server where the benchmark may create and drop its own database",
+    )
+    parser.add_argument("--redis-url", default="", help="shared cache; default: the database")
+
+
+def archives(options, sizes):
+    """(size, folder, database URL) of an archive of each size, given (--archives) or
+    generated; each folder holds its static files and is removed afterwards."""
+    given = dict(zip(sizes, options.archives.split(","), strict=True)) if options.archives else {}
+    for size in sizes:
+        with tempfile.TemporaryDirectory(prefix="briefings-bench-") as folder:
+            folder = Path(folder)
+            if size in given:
+                manage(bench_env(folder, given[size]), "collectstatic", "--noinput", "-v0")
+            yield size, folder, given.get(size) or prepare_database(options, folder, size)
 
 
 def prepare_database(options, folder, count):

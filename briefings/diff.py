@@ -27,31 +27,29 @@ WORD_BREAK = re.compile(r"(\s+)")
 def text_diff(old, new):
     """The change from old to new, escaped, in <del> and <ins>: paragraph by paragraph,
     and word by word within changed paragraphs."""
-    old_parts, new_parts = PARAGRAPH_BREAK.split(old), PARAGRAPH_BREAK.split(new)
-    html = []
-    for operation, a, b, c, d in opcodes(old_parts, new_parts):
-        taken_out, put_in = "".join(old_parts[a:b]), "".join(new_parts[c:d])
-        if operation == "equal":
-            html.append(escape(taken_out))
-        else:
-            html.append(word_diff(taken_out, put_in))
-    return mark_safe("".join(html))
+    parts = PARAGRAPH_BREAK.split(old), PARAGRAPH_BREAK.split(new)
+    return mark_safe(_diff_html(*parts, changed=word_diff))
 
 
 def word_diff(old, new):
     """The change from old to new, word by word, escaped, in <del> and <ins>."""
-    old_words, new_words = WORD_BREAK.split(old), WORD_BREAK.split(new)
+    return _diff_html(WORD_BREAK.split(old), WORD_BREAK.split(new), changed=_marked)
+
+
+def _diff_html(old_parts, new_parts, changed):
+    """The parts joined again, those in common escaped, each changed stretch as
+    changed(taken out, put in) shows it."""
     html = []
-    for operation, a, b, c, d in opcodes(old_words, new_words):
-        taken_out, put_in = "".join(old_words[a:b]), "".join(new_words[c:d])
-        if operation == "equal":
-            html.append(escape(taken_out))
-            continue
-        if taken_out:
-            html.append(f"<del>{escape(taken_out)}</del>")
-        if put_in:
-            html.append(f"<ins>{escape(put_in)}</ins>")
+    for operation, a, b, c, d in opcodes(old_parts, new_parts):
+        taken_out, put_in = "".join(old_parts[a:b]), "".join(new_parts[c:d])
+        html.append(escape(taken_out) if operation == "equal" else changed(taken_out, put_in))
     return "".join(html)
+
+
+def _marked(taken_out, put_in):
+    deleted = f"<del>{escape(taken_out)}</del>" if taken_out else ""
+    inserted = f"<ins>{escape(put_in)}</ins>" if put_in else ""
+    return deleted + inserted
 
 
 def opcodes(old, new):
