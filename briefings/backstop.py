@@ -5,9 +5,8 @@ Pages are built to cost little at any archive size; this is for what slips throu
 PostgreSQL cancels a statement past that time (statement_timeout, set on a connection
 when it first serves a request: a web server's connections serve nothing else); SQLite
 has no such setting, so a progress handler stops a statement once the request's time
-is up. Either way the
-reader gets a 503 asking them to try again, never a 500. Management commands run
-without the limit: a repair may rightly take minutes.
+is up. Either way the reader gets a 503 asking them to try again, never a 500.
+Management commands run without the limit: a repair may rightly take minutes.
 """
 
 import logging
@@ -48,8 +47,10 @@ def limit_the_connection(sender, connection, **kwargs):
     if connection.vendor == "sqlite":
         # Idle outside requests: the handler looks at this thread's request's deadline.
         connection.connection.set_progress_handler(_past_deadline, STEPS_BETWEEN_CHECKS)
-    elif connection.vendor == "postgresql" and getattr(_request, "deadline", None):
-        _limit_postgresql(connection)
+    elif connection.vendor == "postgresql":
+        connection.statement_timeout = None  # a new session starts without one
+        if getattr(_request, "deadline", None):
+            _limit_postgresql(connection)
 
 
 def _limit_postgresql(connection):

@@ -47,3 +47,14 @@ def test_commands_and_tests_outside_requests_have_no_limit(db, one_second):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")  # the handler is idle outside a request
     assert not backstop._past_deadline()
+
+
+def test_the_limit_holds_on_a_connection_opened_again(
+    client, transactional_db, one_second, monkeypatch
+):
+    assert client.get("/").status_code == 200  # the first connection gets the limit
+    connection.close()  # as when CONN_MAX_AGE ends one
+    monkeypatch.setattr("briefings.search.ranked_ids", endless_search)
+    started = time.monotonic()
+    assert client.get("/search/", {"q": "talks"}).status_code == 503
+    assert time.monotonic() - started < 10
