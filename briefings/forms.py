@@ -1,16 +1,20 @@
 from datetime import UTC, datetime
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 from reversion.models import Version
 from taggit.forms import TagField, TagWidget
 
-from . import text
+from . import conflicts, text, upkeep
 from .models import MAX_TAGS_PER_BRIEFING, Briefing, FormerAddress, Tag
+from .revisions import current_fields
 
 TAG_NAME_MAX_LENGTH = Tag._meta.get_field("name").max_length
 EXISTING_TAGS_SHOWN = 60
@@ -47,6 +51,15 @@ class TagNamesField(TagField):
             )
         return list(unique.values())
 
+    def has_changed(self, initial, data):
+        """Changed when the set of topics changed, not their order or spelling's case."""
+        initial_names = [getattr(tag, "name", tag) for tag in initial or []]
+        try:
+            typed = self.clean(data)
+        except forms.ValidationError:
+            return True
+        return conflicts.comparable("tags", initial_names) != conflicts.comparable("tags", typed)
+
 
 class ExistingTagsWidget(TagWidget):
     """The tag text box, followed by the most used tags so editors reuse them.
@@ -80,8 +93,10 @@ class ExistingTagsWidget(TagWidget):
 class BriefingAdminForm(forms.ModelForm):
     """The briefing form; refuses to overwrite a change saved since it was opened."""
 
-    # The briefing's updated_at when the form was opened: a save is refused if it moved.
+    # The briefing's updated_at when the form was opened, and its newest revision then:
+    # if the first moved, the second is what "changed since" is measured from.
     opened_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    opened_revision = forms.CharField(widget=forms.HiddenInput, required=False)
     substantive_update = forms.BooleanField(
         required=False,
         help_text="Tell readers this published briefing was updated (shown with today’s "
@@ -90,10 +105,16 @@ class BriefingAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.conflicts, self.kept_saved, self.saved_since = [], set(), []
         if self.instance.pk:
             self.fields["opened_version"].initial = version_of(self.instance.updated_at)
+            self.fields["opened_revision"].initial = str(
+                conflicts.newest_version_id(self.instance) or ""
+            )
         if "published_at" in self.fields:
             self.fields["published_at"].help_text += f" {time_zone_note()}"
+        if "author" in self.fields:
+            self.fields["author"].queryset = bylines_offered(self.instance.author_id)
 
     def full_clean(self):
         super().full_clean()
@@ -113,7 +134,8 @@ class BriefingAdminForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if self.instance.pk:
-            self.refuse_a_lost_update()
+            self.apply_choices()
+            self.merge_with_saved()
         return cleaned
 
     def clean_body(self):
@@ -145,26 +167,104 @@ class BriefingAdminForm(forms.ModelForm):
             told = "belonged to another briefing, and readers who follow it are taken there"
         raise forms.ValidationError(f"This address {told}: choose another.", code="former_address")
 
-    def refuse_a_lost_update(self):
-        """Refuse the save if another was stored since the form was opened.
+    def merge_with_saved(self):
+        """If another save came in since the form was opened, compare three ways
+        (conflicts.py): take the other editor's values where only they changed a field,
+        keep yours where only you did, and refuse the save while both changed one.
 
         The admin validates and saves in one transaction: the row is locked from this
         check until the commit, so of two saves in the same instant the second waits,
-        then sees the first and is refused.
+        then sees the first.
         """
-        opened = self.data.get(self.add_prefix("opened_version"), "")
         stored = Briefing.objects.filter(pk=self.instance.pk)
         if transaction.get_connection().in_atomic_block:
             stored = stored.select_for_update(no_key=True)
-        stored = stored.values_list("updated_at", flat=True)
-        now = version_of(stored.first())
+        stored = stored.first()
+        opened = self.data.get(self.add_prefix("opened_version"), "")
+        now = version_of(stored.updated_at)
         if opened == now:
             return
-        # The next save is measured against what is stored now, once the editor has
-        # merged by hand what they want to keep.
+        stored.tag_names = upkeep.tag_names_of(stored.pk)
+        theirs = conflicts.form_values(current_fields(stored))
+        base = conflicts.base_values(stored, self.data.get(self.add_prefix("opened_revision")))
+        base = conflicts.form_values(base) if base else None
+        yours = {name: self.cleaned_data[name] for name in self.merged_fields()}
+        comparison = conflicts.compare(base, yours, theirs)
+        self.saved_since = saves_since(stored, opened)
         self.data = self.data.copy()
+        for name in comparison.taken:
+            self.cleaned_data[name] = theirs[name]
+            self.show(name, theirs[name])
+        self.kept_saved |= set(comparison.taken)
+        # The next save starts from what is stored now.
         self.data[self.add_prefix("opened_version")] = now
-        raise forms.ValidationError(changed_since_message(self.instance, opened), code="conflict")
+        self.data[self.add_prefix("opened_revision")] = str(
+            conflicts.newest_version_id(stored) or ""
+        )
+        if comparison.conflicts:
+            self.show_conflicts(comparison.conflicts, theirs, yours)
+            raise forms.ValidationError(conflict_message(self.saved_since), code="conflict")
+
+    def apply_choices(self):
+        """For each field shown in conflict, the version the editor chose to keep."""
+        shown_in_conflict = self.data.get("conflicting", "").split(",")
+        names = [name for name in self.merged_fields() if name in shown_in_conflict]
+        if not names:
+            return
+        opened_from = self.data.get(self.add_prefix("opened_revision"))
+        base = conflicts.base_values(self.instance, opened_from)
+        theirs = conflicts.form_values(base) if base else None
+        unchosen = []
+        for name in names:
+            choice = self.data.get(f"resolve-{name}")
+            if choice == conflicts.THEIRS and theirs is not None:
+                self.cleaned_data[name] = theirs[name]
+                self.kept_saved.add(name)
+            elif choice != conflicts.YOURS:
+                unchosen.append(name)
+        if unchosen and theirs is not None:
+            yours = {name: self.cleaned_data[name] for name in unchosen}
+            self.show_conflicts(unchosen, theirs, yours)
+            raise forms.ValidationError(
+                "Choose, for each field in both versions, which one to keep.", code="unchosen"
+            )
+
+    def merged_fields(self):
+        """The fields compared three ways that this form holds, valid."""
+        return [name for name in conflicts.MERGED_FIELDS if name in self.cleaned_data]
+
+    def show_conflicts(self, names, theirs, yours):
+        self.conflicts = [
+            conflicts.conflict(name, self.fields[name].label, theirs[name], yours[name])
+            for name in names
+        ]
+        self.data = self.data.copy()
+        self.data["conflicting"] = ",".join(names)
+        for name in names:
+            self.add_error(name, "Saved differently by someone else: choose above which to keep.")
+
+    def show(self, name, value):
+        """Put a saved value into the form as a browser would send it, so that the
+        form shows it."""
+        key, widget = self.add_prefix(name), self.fields[name].widget
+        if name == "tags":
+            self.data[key] = conflicts.tags_as_typed(value)
+        elif name == "lead_image":
+            pass  # the stored image is the form's own until another is chosen
+        elif isinstance(widget, forms.MultiWidget):
+            for index, (part, part_value) in enumerate(
+                zip(widget.widgets, widget.decompress(value), strict=True)
+            ):
+                self.data[f"{key}_{index}"] = part.format_value(part_value) or ""
+        else:
+            self.data[key] = "" if value is None else str(getattr(value, "pk", value))
+
+    @cached_property
+    def changed_data(self):
+        """What this save changes: not the fields it took from another editor's save,
+        nor the form's own bookkeeping."""
+        left_out = {"opened_version", "opened_revision", *self.kept_saved}
+        return [name for name in super().changed_data if name not in left_out]
 
     class Meta:
         model = Briefing
@@ -182,12 +282,22 @@ class BriefingAdminForm(forms.ModelForm):
         }
 
 
+def bylines_offered(current_author_id):
+    """Staff, and the briefing's author even if no longer staff: a save must never
+    drop a byline."""
+    return (
+        get_user_model()
+        .objects.filter(Q(is_staff=True) | Q(pk=current_author_id))
+        .order_by("first_name", "last_name", "username")
+    )
+
+
 def version_of(updated_at):
     return updated_at.isoformat() if updated_at else ""
 
 
-def changed_since_message(briefing, opened):
-    """Who changed the briefing since the form was opened, and what they changed."""
+def saves_since(briefing, opened):
+    """Who saved the briefing since the form was opened, and what they changed."""
     try:
         since = datetime.fromisoformat(opened)
     except ValueError:
@@ -198,12 +308,15 @@ def changed_since_message(briefing, opened):
         .select_related("revision__user")
         .order_by("revision__date_created")
     )
-    who = "; ".join(describe_save(version.revision) for version in saves)
+    return [describe_save(version.revision) for version in saves] or ["someone, outside the admin"]
+
+
+def conflict_message(saved_since):
     return format_html(
         "Someone else saved this briefing after you opened it: {}. Nothing of yours was "
-        "saved, and your text is still in the form. Compare it with the saved version in "
-        "the history, keep what you need, and save again.",
-        who or "someone, outside the admin",
+        "saved yet. Fields only they changed now hold their version; for each field you "
+        "both changed, choose above which version to keep, then save again.",
+        "; ".join(saved_since),
     )
 
 

@@ -50,7 +50,8 @@ class BriefingAdmin(WritingEndpoints, admin.ModelAdmin):
     list_per_page = 50
     fieldsets = [
         ("From the editor", {"fields": ["review_note"]}),
-        (None, {"fields": ["title", "slug", "standfirst", "body", "tags", "opened_version"]}),
+        (None, {"fields": ["title", "slug", "standfirst", "body", "tags", "opened_version",
+                           "opened_revision"]}),
         (
             "Lead image",
             {"fields": ["lead_image", "lead_image_alt", "lead_image_caption", "lead_image_credit"]},
@@ -203,7 +204,8 @@ class BriefingAdmin(WritingEndpoints, admin.ModelAdmin):
         """What this user can use on this briefing; times name their zone."""
         left_out = set()
         if not self.has_change_permission(request, obj):
-            left_out |= {"opened_version", "substantive_update"}  # nothing can be saved
+            # Nothing can be saved.
+            left_out |= {"opened_version", "opened_revision", "substantive_update"}
         if obj is None or not obj.is_published_now:
             left_out.add("substantive_update")  # an update is news only once it is out
         if not roles.can_publish(request.user):
@@ -229,10 +231,7 @@ class BriefingAdmin(WritingEndpoints, admin.ModelAdmin):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
         if db_field.name == "author" and formfield:
             # Authors by the name readers see; users are managed in their own admin.
-            formfield.label_from_instance = author_label
-            formfield.queryset = formfield.queryset.filter(is_staff=True).order_by(
-                "first_name", "last_name", "username"
-            )
+            formfield.label_from_instance = author_label  # offered as forms.bylines_offered
             widget = formfield.widget
             widget.can_add_related = widget.can_change_related = False
             widget.can_delete_related = widget.can_view_related = False
@@ -248,6 +247,14 @@ class BriefingAdmin(WritingEndpoints, admin.ModelAdmin):
             obj.author = request.user  # a Writer's own briefing
         upkeep.briefing_editing(obj.pk, form.cleaned_data.get("tags", []))
         super().save_model(request, obj, form, change)
+        if form.kept_saved:
+            kept = ", ".join(str(form.fields[name].label) for name in sorted(form.kept_saved))
+            self.message_user(
+                request,
+                f"Saved with what others saved since you opened it ({'; '.join(form.saved_since)}"
+                f"): their {kept} kept.",
+                messages.INFO,
+            )
 
     @admin.display(description="State", ordering="status")
     def state(self, briefing):

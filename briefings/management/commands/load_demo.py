@@ -1,9 +1,11 @@
 from datetime import datetime
 
+import reversion
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from briefings import revisions
 from briefings.demo_content import BRIEFINGS, DEMO_AUTHOR
 from briefings.models import Briefing, Status
 from briefings.placeholder_images import generated_image
@@ -34,8 +36,12 @@ class Command(BaseCommand):
                 lead_image_caption=entry["image_caption"],
                 lead_image_credit="Briefings graphics",
             )
-            briefing.save()
-            briefing.tags.set(entry["tags"])
+            # Its first revision: what the editors' three-way comparison starts from.
+            with reversion.create_revision():
+                reversion.set_comment("Created with the demo content.")
+                briefing.save()
+                briefing.tags.set(entry["tags"])
+                revisions.record(briefing)
         self.stdout.write(
             f"Demo briefings: {len(missing)} created, "
             f"{len(BRIEFINGS) - len(missing)} already present."
