@@ -12,7 +12,7 @@ from django.utils.timezone import localtime
 from reversion.models import Version
 from taggit.forms import TagField, TagWidget
 
-from . import conflicts, text, upkeep
+from . import conflicts, text, upkeep, workflow
 from .models import MAX_TAGS_PER_BRIEFING, Briefing, FormerAddress, Tag
 from .revisions import current_fields
 
@@ -106,6 +106,7 @@ class BriefingAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.conflicts, self.kept_saved, self.saved_since = [], set(), []
+        self.action = None
         if self.instance.pk:
             self.fields["opened_version"].initial = version_of(self.instance.updated_at)
             self.fields["opened_revision"].initial = str(
@@ -129,14 +130,51 @@ class BriefingAdminForm(forms.ModelForm):
     def save(self, commit=True):
         if self.cleaned_data.get("substantive_update") and self.instance.is_published_now:
             self.instance.revised_at = timezone.now()
+        if self.action and self.action.clears_note:
+            self.instance.review_note = ""  # answered: it stays in the history
         return super().save(commit)
+
+    # The workflow actions this editor may take on this briefing (workflow.py): the
+    # admin gives each form its own.
+    allowed_actions = ()
 
     def clean(self):
         cleaned = super().clean()
+        self.apply_action()
         if self.instance.pk:
             self.apply_choices()
             self.merge_with_saved()
         return cleaned
+
+    def apply_action(self):
+        """The state the chosen button leaves the briefing in, and what it needs.
+
+        A form posted without a button (a script's, say) keeps the state it sends.
+        """
+        name = self.data.get("_action")
+        if not name:
+            return
+        self.action = workflow.chosen(self.allowed_actions, name)
+        if self.action is None:
+            raise forms.ValidationError(
+                "That action is not open to you on this briefing now.", code="action"
+            )
+        self.cleaned_data["status"] = self.action.status
+        when = self.cleaned_data.get("published_at")
+        future = when is not None and when > timezone.now()
+        if self.action is workflow.SEND_BACK and not self.cleaned_data.get("review_note"):
+            self.add_error("review_note", "Say what it needs: the writer reads this note.")
+        elif self.action is workflow.SCHEDULE and not future:
+            self.add_error("published_at", "Choose a date and time in the future to schedule it.")
+        elif self.action is workflow.PUBLISH and future:
+            self.add_error(
+                "published_at",
+                "This date is in the future: schedule it, or clear the date to publish now.",
+            )
+        elif self.action is workflow.PUBLISH_NOW:
+            self.cleaned_data["published_at"] = timezone.now()
+        if self.action.clears_note and "review_note" in self.cleaned_data:
+            self.cleaned_data["review_note"] = ""
 
     def clean_body(self):
         body = self.cleaned_data["body"]

@@ -42,7 +42,6 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -55,7 +54,10 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_ratelimit",
+    # After taggit, whose admin registration briefings/admin undoes; before the admin,
+    # so that its admin templates (base_site.html) are the ones used.
     "briefings",
+    "django.contrib.admin",
 ]
 
 MIDDLEWARE = [
@@ -104,6 +106,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "briefings.context_processors.newsroom_queue",
             ],
         },
     },

@@ -77,6 +77,7 @@ def edit_data(briefing, **changes):
     stored = {
         "title": briefing.title, "slug": briefing.slug, "standfirst": briefing.standfirst,
         "body": briefing.body, "tags": "", "status": briefing.status,
+        "author": briefing.author_id or "",
         "opened_version": version_of(briefing.updated_at),
     }  # fmt: skip
     return form_data(**{**stored, **changes})

@@ -1,13 +1,16 @@
 """The briefing admin: the newsroom's roles, workflow, revisions and writing screen (its
 JSON helpers are in endpoints.py)."""
 
+import json
 from contextlib import contextmanager
 
 import reversion
 from django.contrib import admin, messages
+from django.contrib.admin.models import LogEntry
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.forms import Textarea
+from django.forms import HiddenInput, Textarea
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -16,12 +19,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from taggit.models import Tag as TaggitTag
 
-from .. import presence, revisions, roles, upkeep
+from .. import presence, revisions, roles, upkeep, workflow
 from ..forms import BriefingAdminForm, time_zone_note
 from ..models import Briefing, Correction, Status
 from ..views.briefings import briefing_response, briefing_to_show
 from .endpoints import WritingEndpoints
-from .filters import MostUsedTagFilter, StateFilter
+from .filters import MostUsedTagFilter, StateFilter, WhoseFilter
 
 # Briefings use their own tag model; taggit's generic one would only confuse editors.
 admin.site.unregister(TaggitTag)
@@ -40,7 +43,7 @@ class CorrectionInline(admin.TabularInline):
 class BriefingAdmin(WritingEndpoints, admin.ModelAdmin):
     form = BriefingAdminForm
     list_display = ["title", "state", "published_at", "author", "tag_list", "updated_at"]
-    list_filter = [StateFilter, MostUsedTagFilter, "published_at"]
+    list_filter = [WhoseFilter, StateFilter, MostUsedTagFilter, "published_at"]
     search_fields = ["title", "standfirst", "body", "tags__name"]
     date_hierarchy = "published_at"
     show_full_result_count = False  # no COUNT(*) over the whole archive per page
@@ -74,6 +77,52 @@ class BriefingAdmin(WritingEndpoints, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags")
+
+    # The workflow: buttons named for the actions this user may take (workflow.py).
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        allowed = workflow.actions_for(request.user, obj)
+        return type(form.__name__, (form,), {"allowed_actions": allowed})
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["workflow_actions"] = workflow.actions_for(request.user, obj)
+        context["workflow_state"] = self.state(obj) if obj else "New draft"
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self.response_to_action(request, obj) or super().response_add(
+            request, obj, post_url_continue
+        )
+
+    def response_change(self, request, obj):
+        return self.response_to_action(request, obj) or super().response_change(request, obj)
+
+    def response_to_action(self, request, obj):
+        """Say what the action did; stay on the page to go on writing, else go back to
+        the list. None for a form posted without an action."""
+        action = workflow.chosen(workflow.ALL, request.POST.get("_action"))
+        if action is None or IS_POPUP_VAR in request.POST:
+            return None
+        self.message_user(request, action.message(obj), messages.SUCCESS)
+        if action.stays:
+            return redirect(reverse("admin:briefings_briefing_change", args=[obj.pk]))
+        return redirect(reverse("admin:briefings_briefing_changelist"))
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        """What the action did, then what changed: "Submitted for review. Changed Body."
+        A note sent back is kept in the history with it."""
+        changes = super().construct_change_message(request, form, formsets, add)
+        action = form.action
+        if action is None:
+            return changes
+        said = [action.logged]
+        if action is workflow.SEND_BACK:
+            said.append(f"Note to the writer: {form.cleaned_data.get('review_note', '')}")
+        listed = LogEntry(change_message=json.dumps(changes)).get_change_message()
+        if listed and not add:
+            said.append(listed)
+        return " ".join(said)
 
     # Every request that may save opens a revision, which records who saved what.
 
@@ -238,9 +287,17 @@ class BriefingAdmin(WritingEndpoints, admin.ModelAdmin):
         return formfield
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
-        if db_field.name == "status" and not roles.can_publish(request.user):
-            kwargs["choices"] = [(state.value, state.label) for state in WRITER_STATES]
+        if db_field.name == "status":
+            kwargs["widget"] = HiddenInput  # set by the workflow's buttons
+            if not roles.can_publish(request.user):
+                kwargs["choices"] = [(state.value, state.label) for state in WRITER_STATES]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def get_ordering(self, request):
+        """A Writer's work by last change; the archive by publication date."""
+        if roles.can_publish(request.user):
+            return super().get_ordering(request)
+        return ["-updated_at", "-pk"]
 
     def save_model(self, request, obj, form, change):
         if not change and not roles.can_publish(request.user):

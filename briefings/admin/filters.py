@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db.models import Q
 from django.utils import timezone
 
+from .. import roles
 from ..models import Status, Tag, published_condition
 
 
@@ -28,6 +29,49 @@ class StateFilter(admin.SimpleListFilter):
             "review": Q(status=Status.IN_REVIEW),
             "scheduled": Q(status=Status.PUBLISHED, published_at__gt=now),
             "published": published_condition(at=now),
+        }.get(self.value())
+        return queryset.filter(chosen) if chosen else queryset
+
+
+class WhoseFilter(admin.SimpleListFilter):
+    """Whose briefings: a Writer's list opens on their own, an Editor's on everyone's."""
+
+    title = "whose"
+    parameter_name = "whose"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("mine", "My briefings"),
+            ("returned", "Returned to me"),
+            ("in_review", "My briefings in review"),
+            ("all", "Everyone’s"),
+        ]
+
+    def value(self):
+        return super().value() or self.default
+
+    def expected_parameters(self):
+        return [self.parameter_name]
+
+    def __init__(self, request, params, model, model_admin):
+        self.default = "all" if roles.can_publish(request.user) else "mine"
+        self.user = request.user
+        super().__init__(request, params, model, model_admin)
+
+    def choices(self, changelist):
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": self.value() == value,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+    def queryset(self, request, queryset):
+        mine = Q(author=self.user)
+        chosen = {
+            "mine": mine,
+            "returned": mine & Q(status=Status.DRAFT) & ~Q(review_note=""),
+            "in_review": mine & Q(status=Status.IN_REVIEW),
         }.get(self.value())
         return queryset.filter(chosen) if chosen else queryset
 
