@@ -156,8 +156,8 @@ def add_database_options(parser):
         "--archives",
         default="",
         help="with --scale: comma-separated database URLs of archives of those sizes, made "
-        "before with generate_briefings (on PostgreSQL a benchmark's last one stays, as "
-        "briefings_bench; generating 100,000 takes a while)",
+        "before with generate_briefings, an empty one generated (on PostgreSQL a "
+        "benchmark's last one stays, as briefings_bench; generating 100,000 takes a while)",
     )
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument(
@@ -171,7 +171,8 @@ def add_database_options(parser):
 def archives(options, sizes):
     """(size, folder, database URL) of an archive of each size, given (--archives) or
     generated; each folder holds its static files and is removed afterwards."""
-    given = dict(zip(sizes, options.archives.split(","), strict=True)) if options.archives else {}
+    urls = options.archives.split(",") if options.archives else [""] * len(sizes)
+    given = {size: url for size, url in zip(sizes, urls, strict=True) if url}
     for size in sizes:
         with tempfile.TemporaryDirectory(prefix="briefings-bench-") as folder:
             folder = Path(folder)

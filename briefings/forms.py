@@ -224,11 +224,12 @@ class BriefingAdminForm(forms.ModelForm):
             return
         stored.tag_names = upkeep.tag_names_of(stored.pk)
         theirs = conflicts.form_values(current_fields(stored))
-        base = conflicts.base_values(stored, self.data.get(self.add_prefix("opened_revision")))
+        opened_from = self.data.get(self.add_prefix("opened_revision"))
+        base = conflicts.base_values(stored, opened_from)
         base = conflicts.form_values(base) if base else None
         yours = {name: self.cleaned_data[name] for name in self.merged_fields()}
         comparison = conflicts.compare(base, yours, theirs)
-        self.saved_since = saves_since(stored, opened)
+        self.saved_since = saves_since(stored, opened, opened_from if base else None)
         self.data = self.data.copy()
         for name in comparison.taken:
             self.cleaned_data[name] = theirs[name]
@@ -316,6 +317,7 @@ class BriefingAdminForm(forms.ModelForm):
             "title": forms.TextInput(attrs={"class": "writing-title"}),
             "tags": ExistingTagsWidget(attrs={"size": 80, "autocomplete": "off"}),
             "standfirst": forms.Textarea(attrs={"rows": 3}),
+            "review_note": forms.Textarea(attrs={"rows": 3}),
             "body": forms.Textarea(attrs={"rows": 28, "class": "writing-body"}),
         }
 
@@ -334,19 +336,20 @@ def version_of(updated_at):
     return updated_at.isoformat() if updated_at else ""
 
 
-def saves_since(briefing, opened):
-    """Who saved the briefing since the form was opened, and what they changed."""
+def saves_since(briefing, opened, opened_revision):
+    """Who saved the briefing since the form was opened, and what they changed: the
+    revisions after the one it was opened from, else those dated after its version."""
+    saves = Version.objects.get_for_object(briefing).select_related("revision__user")
     try:
-        since = datetime.fromisoformat(opened)
-    except ValueError:
-        since = datetime.min.replace(tzinfo=UTC)  # no version sent: every save counts
-    saves = (
-        Version.objects.get_for_object(briefing)
-        .filter(revision__date_created__gt=since)
-        .select_related("revision__user")
-        .order_by("revision__date_created")
-    )
-    return [describe_save(version.revision) for version in saves] or ["someone, outside the admin"]
+        saves = saves.filter(pk__gt=int(opened_revision))
+    except (TypeError, ValueError):
+        try:
+            since = datetime.fromisoformat(opened)
+        except ValueError:
+            since = datetime.min.replace(tzinfo=UTC)  # no version sent: every save counts
+        saves = saves.filter(revision__date_created__gt=since)
+    described = [describe_save(version.revision) for version in saves.order_by("pk")]
+    return described or ["someone, outside the admin"]
 
 
 def conflict_message(saved_since):

@@ -61,6 +61,11 @@ def main():
             page.click("input[type=submit]")
             page.get_by_role("link", name="From Kazan to Beijing: how the thaw took shape").click()
             shoot(page, "admin-writing")
+            page.get_by_role("button", name="Preview the page").click()
+            frame = page.frame_locator("iframe[name=page-preview]")
+            frame.get_by_role("heading", level=1).wait_for()
+            page.locator("#page-preview").scroll_into_view_if_needed()
+            shoot(page, "admin-preview")
             browser.close()
 
 

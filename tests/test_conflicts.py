@@ -87,6 +87,7 @@ def test_a_field_both_changed_is_shown_side_by_side_and_the_rest_is_theirs(two_e
     assert [conflict.name for conflict in form.conflicts] == ["standfirst"]
     page = refused.content.decode()
     assert 'name="resolve-standfirst"' in page and "Asha Smith" in page
+    assert "a script" not in page, "the revision it was opened from is not a save since"
     assert form["title"].value() == "Asha's title", "a field only they changed shows theirs"
     assert form["body"].value() == "Ben's body.", "yours stays"
     briefing.refresh_from_db()

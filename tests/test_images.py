@@ -170,3 +170,12 @@ def test_saving_text_keeps_the_image(make_briefing, django_capture_on_commit_cal
         briefing.title = "Retitled"
         briefing.save()
     assert all(stored(files))
+
+
+def test_the_writing_screen_shows_the_lead_image_by_its_thumbnail_not_the_original(
+    admin_client, make_briefing
+):
+    briefing = make_briefing(lead_image=image_upload(size=(1600, 1000)), lead_image_alt="Map")
+    page = admin_client.get(f"/admin/briefings/briefing/{briefing.pk}/change/").content.decode()
+    assert briefing.lead_image.name not in page, "the original is never public"
+    assert briefing.thumbnail["src"] in page

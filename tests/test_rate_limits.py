@@ -23,7 +23,10 @@ def test_searches_past_the_limit_get_429_and_when_to_retry(client, db, limits_on
     assert client.get("/").status_code == 200, "other pages are not limited"
 
 
-def test_previews_past_the_limit_get_429(client, writer, limits_on):
-    url = reverse("admin:briefings_briefing_body_preview")
+@pytest.mark.parametrize(
+    "url_name", ["briefings_briefing_body_length", "briefings_briefing_new_page_preview"]
+)
+def test_previews_past_the_limit_get_429(client, writer, limits_on, url_name):
+    url = reverse(f"admin:{url_name}")
     answers = [client.post(url, {"body": f"Draft {n}"}).status_code for n in range(61)]
     assert answers == [200] * 60 + [429]

@@ -4,19 +4,56 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from briefings import roles
-from briefings.models import Briefing
+from briefings.models import Briefing, Status
 from tests.helpers import ADD_URL, errors, form_data, image_upload
 
-PREVIEW_URL = reverse("admin:briefings_briefing_body_preview")
+LENGTH_URL = reverse("admin:briefings_briefing_body_length")
+NEW_PAGE_URL = reverse("admin:briefings_briefing_new_page_preview")
 TAGS_URL = reverse("admin:briefings_briefing_tags_typed")
 
 
-def test_the_body_preview_is_the_page_rendering_with_its_length(client, writer):
+def test_the_body_length_is_counted_as_the_page_counts_it(client, writer):
     body = "## Talks\n\n" + "word " * 250 + "\n\n<script>alert(1)</script>"
-    preview = client.post(PREVIEW_URL, {"body": body}).json()
-    assert preview["html"].startswith('<h2 id="body-talks">Talks</h2>')
-    assert "<script>" not in preview["html"]
-    assert (preview["words"], preview["minutes"]) == (251, 2)
+    length = client.post(LENGTH_URL, {"body": body}).json()
+    assert (length["words"], length["minutes"]) == (251, 2)
+
+
+def test_the_preview_is_the_public_page_of_the_unsaved_form(client, writer, make_briefing):
+    make_briefing(tags=["SCO"])
+    form = {"title": "Leaders arrive", "standfirst": "They met.", "tags": "sco, New topic",
+            "body": "## Talks\n\n- one\n- two\n\n<script>alert(1)</script>"}  # fmt: skip
+    response = client.post(NEW_PAGE_URL, form)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert '<link rel="stylesheet" href="/static/briefings/site' in page, "the public stylesheet"
+    assert '<h2 id="body-talks">Talks</h2>' in page and "<li>one</li>" in page
+    assert "<script>alert" not in page
+    assert ">SCO</a>" in page and ">New topic</a>" in page, "topics as a save would make them"
+    assert "Preview: this briefing is a draft" in page
+    assert "· ·" not in " ".join(page.split()), "no empty date"
+    assert Briefing.objects.count() == 1, "nothing saved"
+    # Framed by the admin alone; never cached, never indexed.
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in response["Content-Security-Policy"]
+    assert "no-cache" in response["Cache-Control"] and response["X-Robots-Tag"] == "noindex"
+    writing_screen = client.get(ADD_URL)
+    assert "frame-src 'self'" in writing_screen["Content-Security-Policy"]
+    assert writing_screen["X-Frame-Options"] == "DENY"
+    assert client.get(NEW_PAGE_URL).status_code == 405
+
+
+def test_the_preview_of_a_briefing_shows_its_unsaved_text_to_those_who_may_see_it(
+    client, member, make_briefing
+):
+    briefing = make_briefing(title="Saved title", status=Status.DRAFT)
+    url = reverse("admin:briefings_briefing_page_preview", args=[briefing.pk])
+    client.force_login(get_user_model().objects.create(username="staff", is_staff=True))
+    assert client.post(url, {"title": "Unsaved title"}).status_code == 403, "no right to see it"
+    client.force_login(member(roles.EDITOR))
+    page = client.post(url, {"title": "Unsaved title", "body": "Text."}).content.decode()
+    assert "<h1>Unsaved title</h1>" in page
+    assert Briefing.objects.get().title == "Saved title"
+    assert client.post(url.replace(str(briefing.pk), "99999"), {}).status_code == 404
 
 
 def test_typed_tags_show_what_a_save_makes_and_suggest_existing_ones(client, writer, make_briefing):
@@ -34,7 +71,7 @@ def test_typed_tags_show_what_a_save_makes_and_suggest_existing_ones(client, wri
 
 def test_the_writing_helpers_need_the_right_to_write(client, make_briefing):
     client.force_login(get_user_model().objects.create(username="staff", is_staff=True))
-    assert client.post(PREVIEW_URL, {"body": "x"}).status_code == 403
+    assert client.post(LENGTH_URL, {"body": "x"}).status_code == 403
     assert client.get(TAGS_URL, {"typed": "x"}).status_code == 403
     client.logout()
     assert client.get(TAGS_URL, {"typed": "x"}).status_code == 302, "to the login page"

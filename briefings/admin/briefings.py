@@ -5,9 +5,11 @@ import json
 from contextlib import contextmanager
 
 import reversion
+from csp.decorators import csp_update
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.admin.options import IS_POPUP_VAR
+from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.forms import HiddenInput, Textarea
@@ -16,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
 from taggit.models import Tag as TaggitTag
 
@@ -28,6 +31,13 @@ from .filters import MostUsedTagFilter, StateFilter, WhoseFilter
 
 # Briefings use their own tag model; taggit's generic one would only confuse editors.
 admin.site.unregister(TaggitTag)
+
+
+class LeadImageInput(AdminFileWidget):
+    """The stored lead image shown by its thumbnail rendition: the original it is
+    rendered from is never public, so it is not linked."""
+
+    template_name = "briefings/widgets/lead_image.html"
 
 
 class CorrectionInline(admin.TabularInline):
@@ -51,14 +61,15 @@ class BriefingAdmin(WritingEndpoints, admin.ModelAdmin):
     readonly_fields = ["created_at", "updated_at", "revised_at"]
     actions = ["publish", "unpublish"]
     list_per_page = 50
+    # The writing column (the text) beside the rest; one column on phones. A note sent
+    # back heads the writer's column (get_fieldsets).
     fieldsets = [
         ("From the editor", {"fields": ["review_note"]}),
-        (None, {"fields": ["title", "slug", "standfirst", "body", "tags", "opened_version",
-                           "opened_revision"]}),
-        (
-            "Lead image",
-            {"fields": ["lead_image", "lead_image_alt", "lead_image_caption", "lead_image_credit"]},
-        ),
+        (None, {
+            "fields": ["title", "slug", "standfirst", "body", "opened_version", "opened_revision"],
+            "classes": ["writing-column"],
+        }),
+        ("Topics", {"fields": ["tags"]}),
         (
             "Publishing",
             {
@@ -68,8 +79,13 @@ class BriefingAdmin(WritingEndpoints, admin.ModelAdmin):
                 ]
             },
         ),
+        (
+            "Lead image",
+            {"fields": ["lead_image", "lead_image_alt", "lead_image_caption", "lead_image_credit"]},
+        ),
     ]  # fmt: skip
     inlines = [CorrectionInline]
+    formfield_overrides = {models.ImageField: {"widget": LeadImageInput}}
 
     class Media:
         css = {"all": ["briefings/admin.css"]}
@@ -86,6 +102,11 @@ class BriefingAdmin(WritingEndpoints, admin.ModelAdmin):
         return type(form.__name__, (form,), {"allowed_actions": allowed})
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["page_preview_url"] = (
+            reverse("admin:briefings_briefing_page_preview", args=[obj.pk])
+            if obj
+            else reverse("admin:briefings_briefing_new_page_preview")
+        )
         context["workflow_actions"] = workflow.actions_for(request.user, obj)
         context["workflow_state"] = self.state(obj) if obj else "New draft"
         return super().render_change_form(request, context, add, change, form_url, obj)
@@ -126,6 +147,7 @@ class BriefingAdmin(WritingEndpoints, admin.ModelAdmin):
 
     # Every request that may save opens a revision, which records who saved what.
 
+    @method_decorator(csp_update({"frame-src": ["'self'"]}))  # the page preview's frame
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         if object_id and request.method == "GET":
             others = presence.note_open(object_id, request.user)
@@ -181,8 +203,12 @@ class BriefingAdmin(WritingEndpoints, admin.ModelAdmin):
             path("<int:object_id>/revisions/<int:version_id>/", compare,
                  name="briefings_briefing_revision"),
             path("<int:object_id>/editing/", editing, name="briefings_briefing_editing"),
-            path("writing/preview/", self.admin_site.admin_view(self.body_preview_view),
-                 name="briefings_briefing_body_preview"),
+            path("writing/length/", self.admin_site.admin_view(self.body_length_view),
+                 name="briefings_briefing_body_length"),
+            path("writing/page/", self.admin_site.admin_view(self.page_preview_view),
+                 name="briefings_briefing_new_page_preview"),
+            path("<int:object_id>/page/", self.admin_site.admin_view(self.page_preview_view),
+                 name="briefings_briefing_page_preview"),
             path("writing/tags/", self.admin_site.admin_view(self.tags_typed_view),
                  name="briefings_briefing_tags_typed"),
             *super().get_urls(),
@@ -266,6 +292,8 @@ class BriefingAdmin(WritingEndpoints, admin.ModelAdmin):
             fields = [field for field in options["fields"] if field not in left_out]
             if name == "Publishing":
                 options = {**options, "description": time_zone_note()}
+            if name == "From the editor" and not roles.can_publish(request.user):
+                options = {**options, "classes": ["writing-column"]}  # what came back
             if fields:
                 fieldsets.append((name, {**options, "fields": fields}))
         return fieldsets

@@ -1,20 +1,25 @@
-"""The JSON the writing screen calls (static/briefings/admin_writing.js): the body as the
-page will show it, the topics a typed list will save, who else has a briefing open. The
-form works without them."""
+"""What the writing screen calls (static/briefings/admin_writing.js): the page as it
+will look with the form's unsaved values, and as JSON the body's length, the topics a
+typed list will save and who else has a briefing open. The form works without them."""
 
+from csp.decorators import csp_replace
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseNotAllowed, JsonResponse
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
+from django.utils.text import slugify
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django_ratelimit.decorators import ratelimit
 
-from .. import presence, text
+from .. import presence, text, upkeep
 from ..forms import TAG_NAME_MAX_LENGTH
-from ..models import Briefing, Tag
+from ..models import Briefing, Status, Tag
+from ..views.briefings import briefing_response, briefing_to_show
 
 MAX_PREVIEWED = 200_000  # characters of a body or tag list the helpers look at
 TAG_SUGGESTIONS = 10
-# The writing screen previews as an editor pauses typing: a few times a minute.
+# The writing screen counts as an editor pauses typing, and previews on demand: a few
+# times a minute.
 PREVIEWS_PER_EDITOR = "60/m"
 
 
@@ -22,15 +27,34 @@ class WritingEndpoints:
     """Views of BriefingAdmin, routed by its get_urls."""
 
     @method_decorator(ratelimit(key="user", rate=PREVIEWS_PER_EDITOR, block=True))
-    def body_preview_view(self, request):
-        """The body rendered exactly as the page will show it, with its length."""
+    def body_length_view(self, request):
+        """The body's length in words and reading time, counted as the page counts them."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         self.refuse_unless_writing(request)
         html = text.render_markdown(request.POST.get("body", "")[:MAX_PREVIEWED])
-        return JsonResponse(
-            {"html": html, "words": text.word_count(html), "minutes": text.reading_minutes(html)}
-        )
+        return JsonResponse({"words": text.word_count(html), "minutes": text.reading_minutes(html)})
+
+    @method_decorator(ratelimit(key="user", rate=PREVIEWS_PER_EDITOR, block=True))
+    @method_decorator(xframe_options_sameorigin)
+    @method_decorator(csp_replace({"frame-ancestors": ["'self'"]}))
+    def page_preview_view(self, request, object_id=None):
+        """The public page, rendered by its own template and stylesheet from the form's
+        unsaved values (posted into the writing screen's frame, the one page the admin
+        may frame)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        stored = None
+        if object_id is not None:
+            stored = briefing_to_show(Briefing.objects.filter(pk=object_id))
+            if stored is None:
+                raise Http404("No such briefing.")
+            if not self.has_view_or_change_permission(request, stored):
+                raise PermissionDenied
+        else:
+            self.refuse_unless_writing(request)
+        briefing = unsaved_briefing(request, stored)
+        return briefing_response(request, briefing, typed_tag_rows(request.POST.get("tags", "")))
 
     def tags_typed_view(self, request):
         """The tags a typed list will save (existing spellings reused) and suggestions
@@ -67,3 +91,37 @@ class WritingEndpoints:
             presence.note_closed(briefing.pk, request.user)
             return JsonResponse({"others": []})
         return JsonResponse({"others": presence.note_open(briefing.pk, request.user)})
+
+
+PREVIEWED_FIELDS = {
+    "title": 300, "slug": 200, "standfirst": 600, "body": text.MAX_BODY_LENGTH,
+    "lead_image_alt": 300, "lead_image_caption": 300, "lead_image_credit": 200,
+}  # fmt: skip
+
+
+def unsaved_briefing(request, stored):
+    """The briefing as the form holds it now, not saved: its text over what is stored
+    (or a new draft of this user's)."""
+    briefing = stored or Briefing(author=request.user, status=Status.DRAFT)
+    for name, limit in PREVIEWED_FIELDS.items():
+        if name in request.POST:
+            setattr(briefing, name, request.POST[name][:limit])
+    # As the form fills it from the title; the page links to itself by it.
+    briefing.slug = slugify(briefing.slug) or slugify(briefing.title) or "new-briefing"
+    upkeep.fill_briefing_fields(briefing)
+    return briefing
+
+
+def typed_tag_rows(typed):
+    """(id, name, slug, count) of each typed topic, as a page lists them: an existing
+    topic's own, a new one's as a save would make it."""
+    names = text.parse_tag_names(typed)
+    existing = {tag.name_key: tag for tag in Tag.objects.with_names(names)}
+    rows = []
+    for name in names:
+        tag = existing.get(text.name_key(name))
+        if tag is None:
+            rows.append((None, name, text.unicode_slug(name), 0))
+        else:
+            rows.append((tag.pk, tag.name, tag.slug, tag.published_count))
+    return rows

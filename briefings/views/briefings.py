@@ -84,11 +84,18 @@ def briefing_to_show(briefings):
     return with_byline(briefings).annotate(has_corrections=_corrected).first()
 
 
-def briefing_response(request, briefing):
-    """A briefing's page: public, or a preview of one that is not (never cached)."""
-    tag_rows = _tags_of_briefing(briefing.pk)
+def briefing_response(request, briefing, tag_rows=None):
+    """A briefing's page: public, or a preview of one that is not (never cached).
+
+    tag_rows, (id or None for a new one, name, slug, count) of each topic, are the
+    briefing's own unless given (a preview of unsaved topics).
+    """
+    if tag_rows is None:
+        tag_rows = _tags_of_briefing(briefing.pk)
     tags = links_in_order((name, tag_slug) for _, name, tag_slug, _ in tag_rows)
-    related_by = source_tags([(pk, tag_slug, count) for pk, _, tag_slug, count in tag_rows])
+    related_by = source_tags(
+        [(pk, tag_slug, count) for pk, _, tag_slug, count in tag_rows if pk is not None]
+    )
     depends_also_on(request, {tag_page(tag.slug) for tag in related_by})
     context = {
         "briefing": briefing,
@@ -151,7 +158,7 @@ _corrected = Exists(Correction.objects.filter(briefing=OuterRef("pk")))
 
 
 def _corrections_to(briefing):
-    if not briefing.has_corrections:
+    if not getattr(briefing, "has_corrections", False):
         return []
     return list(Correction.objects.filter(briefing=briefing).values_list("made_at", "text"))
 

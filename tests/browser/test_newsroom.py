@@ -4,10 +4,11 @@ and two editors' saves never overwrite each other."""
 import re
 
 import pytest
+import reversion
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from briefings import roles
+from briefings import revisions, roles
 from briefings.models import Briefing, Status
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -58,11 +59,13 @@ def test_a_writer_submits_and_an_editor_previews_and_publishes(
     page.goto(f"{live_server.url}/admin/briefings/briefing/add/")
     page.fill("#id_title", "Leaders arrive in Tianjin")
     page.fill("#id_standfirst", "Delegations gathered for the summit.")
-    page.locator("#id_body").press_sequentially("The summit opens on Monday.")
-    page.get_by_text("5 words · 1 min read").wait_for()
-    page.get_by_text("5 words · 1 min read").wait_for()
-    page.get_by_role("button", name="Show preview").click()
-    assert page.locator(".writing-preview").inner_text() == "The summit opens on Monday."
+    page.locator("#id_body").press_sequentially("## Arrivals\n\nThe summit opens on Monday.")
+    page.get_by_text("6 words · 1 min read").wait_for()
+    page.get_by_role("button", name="Preview the page").click()
+    frame = page.frame_locator("iframe[name=page-preview]")
+    frame.get_by_role("heading", level=2, name="Arrivals").wait_for()
+    assert frame.get_by_role("heading", level=1).inner_text() == "Leaders arrive in Tianjin"
+    assert "Briefing" not in Briefing.objects.values_list("title", flat=True), "nothing saved"
     page.locator("#id_tags").press_sequentially("Tianjin summit, BORD")
     page.get_by_role("list", name="Existing tags that match").get_by_role(
         "button", name="border talks"
@@ -74,23 +77,21 @@ def test_a_writer_submits_and_an_editor_previews_and_publishes(
     page.close(run_before_unload=True)  # leaving with unsaved changes: asked first
     page.wait_for_timeout(500)
     assert warnings == ["beforeunload"] and not page.is_closed()
-    options = page.locator("#id_status option").all_inner_texts()
-    assert options == ["Draft", "In review"], "a Writer cannot publish"
-    page.select_option("#id_status", "review")
-    page.click("input[name=_save]")
-    page.get_by_text("was added successfully").wait_for()
+    buttons = page.locator(".submit-row button").all_inner_texts()
+    assert buttons == ["Save draft", "Submit for review"], "a Writer cannot publish"
+    page.get_by_role("button", name="Submit for review").click()
+    page.get_by_text("Submitted for review: Editors will see it in Needs review.").wait_for()
     briefing = Briefing.objects.get(slug="leaders-arrive-in-tianjin")
     assert (briefing.status, briefing.author) == (Status.IN_REVIEW, writer)
 
     page = logged_in_page("arjun")
-    page.goto(f"{live_server.url}/admin/briefings/briefing/?state=review")
+    page.get_by_role("link", name="Needs review: 1").click()
     page.get_by_role("link", name="Leaders arrive in Tianjin").click()
     page.get_by_role("link", name="Preview").click()
     page.get_by_text("Preview: this briefing is in review").wait_for()
     page.go_back()
-    page.select_option("#id_status", "published")
-    page.click("input[name=_save]")
-    page.get_by_text("was changed successfully").wait_for()
+    page.get_by_role("button", name="Publish", exact=True).click()
+    page.get_by_text("Published: readers see it now.").wait_for()
 
     reader = browser.new_context().new_page()
     reader.goto(f"{live_server.url}{briefing.get_absolute_url()}")
@@ -99,10 +100,34 @@ def test_a_writer_submits_and_an_editor_previews_and_publishes(
     reader.context.close()
 
 
-def test_the_later_of_two_editors_is_told_and_keeps_their_text(
+def test_typed_text_survives_a_closed_tab_and_ctrl_s_saves(
+    live_server, transactional_db, logged_in_page
+):
+    newsroom_member(roles.WRITER, "meera", "Meera")
+    page = logged_in_page("meera")
+    add_url = f"{live_server.url}/admin/briefings/briefing/add/"
+    page.goto(add_url)
+    page.fill("#id_title", "Kept in the browser")
+    page.locator("#id_body").press_sequentially("Typed before the crash.")
+    page.wait_for_timeout(1500)  # kept a second after the last key
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.goto(add_url)
+    page.get_by_role("button", name="Put it back").click()
+    assert page.input_value("#id_body") == "Typed before the crash."
+    page.fill("#id_standfirst", "A standfirst.")
+    page.keyboard.press("Control+s")
+    page.get_by_text("Draft saved.").wait_for()
+    assert Briefing.objects.get().title == "Kept in the browser"
+    page.goto(add_url)
+    assert page.get_by_role("button", name="Put it back").count() == 1, "new page: still offered"
+
+
+def test_editors_who_both_changed_a_field_choose_and_lose_nothing(
     live_server, transactional_db, make_briefing, logged_in_page
 ):
     briefing = make_briefing(title="Talks resume", body="First draft.", status=Status.DRAFT)
+    with reversion.create_revision():  # as the admin keeps one of every save
+        revisions.record(briefing)
     newsroom_member(roles.EDITOR, "asha", "Asha")
     newsroom_member(roles.EDITOR, "ben", "Ben")
     change_url = f"{live_server.url}/admin/briefings/briefing/{briefing.pk}/change/"
@@ -113,20 +138,67 @@ def test_the_later_of_two_editors_is_told_and_keeps_their_text(
     ben.get_by_text("Also open now: Asha Rao").wait_for()
 
     asha.fill("#id_title", "Talks resume in Beijing")
-    asha.click("input[name=_save]")
-    asha.get_by_text("was changed successfully").wait_for()
+    asha.fill("#id_body", "Asha's body.")
+    asha.get_by_role("button", name="Save draft").click()
+    asha.get_by_text("Draft saved.").wait_for()
 
     ben.fill("#id_body", "Ben's careful rewrite.")
-    ben.click("input[name=_save]")
+    ben.get_by_role("button", name="Save draft").click()
     ben.get_by_text(
-        re.compile("Someone else saved this briefing after you opened it: Asha Rao")
+        re.compile("Someone else saved this briefing after you opened it: Asha Rao at")
     ).wait_for()
     assert ben.input_value("#id_body") == "Ben's careful rewrite."
+    assert ben.input_value("#id_title") == "Talks resume in Beijing", "theirs, untouched by Ben"
     briefing.refresh_from_db()
-    assert (briefing.title, briefing.body) == ("Talks resume in Beijing", "First draft.")
+    assert briefing.body == "Asha's body."
 
-    ben.fill("#id_title", "Talks resume in Beijing")  # merged by hand
-    ben.click("input[name=_save]")
-    ben.get_by_text("was changed successfully").wait_for()
+    ben.get_by_label("Keep yours").check()
+    ben.get_by_role("button", name="Save draft").click()
+    ben.get_by_text("Draft saved.").wait_for()
     briefing.refresh_from_db()
     assert (briefing.title, briefing.body) == ("Talks resume in Beijing", "Ben's careful rewrite.")
+
+
+def axe_violations(page, axe_script):
+    page.add_script_tag(path=str(axe_script))
+    return set(
+        page.evaluate(
+            "tags => axe.run({runOnly: {type: 'tag', values: tags}})"
+            ".then(result => result.violations.map(v => v.id))",
+            ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"],
+        )
+    )
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_writing_screen_fits_and_adds_no_accessibility_faults(
+    browser, live_server, transactional_db, make_briefing, axe_script, width
+):
+    """The text in a column beside the rest at 1280 px, one column at 390 px; axe finds
+    nothing on it that it does not find on the admin's own user form (whose split date
+    and time fields lack labels of their own)."""
+    briefing = make_briefing(title="Talks resume", status=Status.DRAFT)
+    admin = newsroom_member(roles.ADMIN, "asha", "Asha")
+    admin.is_superuser = True
+    admin.save()
+    context = browser.new_context(bypass_csp=True, viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", "asha")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{live_server.url}/admin/")
+    page.goto(f"{live_server.url}/admin/auth/user/{admin.pk}/change/")
+    known = axe_violations(page, axe_script)
+    page.goto(f"{live_server.url}/admin/briefings/briefing/{briefing.pk}/change/")
+    assert axe_violations(page, axe_script) <= known
+    body = page.locator("#id_body").bounding_box()
+    side = page.locator(".side-column").bounding_box()
+    if width >= 1100:
+        assert side["x"] > body["x"] + body["width"], "the rest beside the text"
+        assert 500 <= body["width"] <= 800, "a readable measure"
+    else:
+        assert side["y"] > body["y"], "one column"
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, "scrolls sideways"
+    context.close()

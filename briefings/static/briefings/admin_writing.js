@@ -1,6 +1,6 @@
 // The writing screen's helpers; the form works without them. The body's length and
-// preview come from the server, rendered as the page will render them, and so do the
-// tags a save will make (briefings/admin.py: body_preview_view, tags_typed_view).
+// the page preview come from the server, counted and rendered as the page will be, and
+// so do the tags a save will make (briefings/admin/endpoints.py).
 // The admin loads this in <head>, so it waits for the page.
 document.addEventListener("DOMContentLoaded", () => {
   const helpers = document.getElementById("writing-helpers");
@@ -17,31 +17,84 @@ document.addEventListener("DOMContentLoaded", () => {
     return made;
   };
 
-  // Length, reading time and a preview of the body.
+  // Length and reading time of the body.
   const body = form.querySelector("#id_body");
   if (body) {
     const stats = element("p", { className: "writing-stats", role: "status" });
-    const toggle = element("button", { type: "button", className: "button" }, "Show preview");
-    const preview = element("div", { className: "writing-preview", hidden: true });
-    preview.setAttribute("aria-label", "Preview of the body");
-    (body.closest(".flex-container") || body).after(stats, toggle, preview);
+    (body.closest(".flex-container") || body).after(stats);
     const refresh = async () => {
       const data = new FormData();
       data.append("csrfmiddlewaretoken", token);
       data.append("body", body.value);
-      const response = await fetch(helpers.dataset.previewUrl, { method: "POST", body: data });
+      const response = await fetch(helpers.dataset.lengthUrl, { method: "POST", body: data });
       if (!response.ok) return;
-      const { html, words, minutes } = await response.json();
+      const { words, minutes } = await response.json();
       stats.textContent = `${words} words · ${minutes} min read`;
-      preview.innerHTML = html; // rendered and sanitised by the server
     };
     body.addEventListener("input", later(refresh, 500));
-    toggle.addEventListener("click", () => {
-      preview.hidden = !preview.hidden;
-      toggle.textContent = preview.hidden ? "Show preview" : "Hide preview";
-    });
     refresh();
   }
+
+  // The page as readers will see it, from the form as it is now: the form is posted
+  // into the preview's frame, the one page the admin lets itself frame.
+  const preview = document.getElementById("page-preview");
+  if (preview) {
+    preview.hidden = false;
+    document.getElementById("page-preview-button").addEventListener("click", () => {
+      const [action, target] = [form.getAttribute("action"), form.target];
+      form.setAttribute("action", preview.dataset.url);
+      form.target = "page-preview";
+      form.submit(); // no submit event: nothing is saved, the page is not left
+      if (action === null) form.removeAttribute("action"); else form.setAttribute("action", action);
+      form.target = target;
+    });
+  }
+
+  // Ctrl-S or ⌘-S takes the screen's first action: Save draft, Save or Update.
+  const firstAction = form.querySelector("button[name=_action]");
+  addEventListener("keydown", (event) => {
+    if (firstAction && (event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "s") {
+      event.preventDefault();
+      firstAction.click();
+    }
+  });
+
+  // What is typed is kept in this browser until the form shows it saved, so that a
+  // crash or a closed tab loses nothing: on coming back, it offers to put it back.
+  const kept = ["title", "standfirst", "body", "tags"].map((name) => form.querySelector(`#id_${name}`)).filter(Boolean);
+  const key = `briefings:unsaved:${location.pathname}`;
+  const typed = () => Object.fromEntries(kept.map((field) => [field.name, field.value]));
+  const same = (a, b) => kept.every((field) => a[field.name] === b[field.name]);
+  let stored = null;
+  try { stored = JSON.parse(localStorage.getItem(key)); } catch { stored = null; }
+  if (stored && same(stored.fields, typed())) {
+    localStorage.removeItem(key); // what was kept is what the form holds: saved
+  } else if (stored && stored.fields) {
+    const offer = element("p", { className: "unsaved-offer", role: "status" },
+      `Text typed here on ${new Date(stored.at).toLocaleString()} was not saved. `);
+    const restore = element("button", { type: "button", className: "button" }, "Put it back");
+    const discard = element("button", { type: "button", className: "button" }, "Discard it");
+    offer.append(restore, " ", discard);
+    helpers.after(offer);
+    restore.addEventListener("click", () => {
+      for (const field of kept) {
+        field.value = stored.fields[field.name];
+        // As if typed: counted, kept, and the address filled from the title.
+        field.dispatchEvent(new Event("input", { bubbles: true }));
+        field.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+      offer.remove();
+    });
+    discard.addEventListener("click", () => { localStorage.removeItem(key); offer.remove(); });
+  }
+  const keep = later(() => {
+    try {
+      localStorage.setItem(key, JSON.stringify({ at: Date.now(), fields: typed() }));
+    } catch {
+      // Storage full or refused: the warning before leaving still stands.
+    }
+  }, 1000);
+  for (const field of kept) field.addEventListener("input", keep);
 
   // The tags a save will make, and suggestions for the one being typed.
   const tags = form.querySelector("#id_tags");
