@@ -28,14 +28,21 @@ class FurtherTopic(NamedTuple):
     url: str  # the filter with it
 
 
-def briefings_with_all(tags):
+def briefings_with_all(tags, newest=None):
     """How many public briefings carry all these tags: exact for one or two, counted
-    up to one more than the narrowing sample for more."""
+    up to one more than the narrowing sample for more (in `newest`, if read already)."""
     if len(tags) == 1:
         return tags[0].published_count
     if len(tags) == 2:
         return sum(count for (count,) in _pair_count(tags[0].pk, tags[1].pk))
-    return len(_newest_carrying_all(rarest_first(tags), limit=NARROWING_SAMPLE + 1))
+    return len(newest if newest is not None else newest_carrying_all(tags))
+
+
+def newest_carrying_all(tags):
+    """The ids of the newest public briefings carrying all these tags, up to one more
+    than the narrowing sample: for three tags or more, both their count and the sample
+    the narrowing is ranked in, read once."""
+    return _newest_carrying_all(rarest_first(tags), limit=NARROWING_SAMPLE + 1)
 
 
 def tags_named(slugs):
@@ -58,18 +65,19 @@ def _pair_count(tag_id, other_id):
 def _newest_carrying_all(tag_ids, limit):
     links = TaggedBriefing.objects.public_with_all(tag_ids)
     newest = links.order_by("-published_at", "-content_object_id")
-    return list(newest.values_list("content_object")[:limit])
+    return list(newest.values_list("content_object", flat=True)[:limit])
 
 
 def rarest_first(tags):
     return [tag.pk for tag in sorted(tags, key=lambda tag: tag.published_count)]
 
 
-def narrowing_links(selected, limit):
+def narrowing_links(selected, limit, newest=None):
     """Further tags, ranked by how many briefings adding each would leave.
 
     For one tag the counts are exact, kept in TagPair; for a combination they are
-    counted among its newest briefings (a sample), which keeps the cost flat.
+    counted among its newest briefings (a sample: `newest`, if read already), which
+    keeps the cost flat.
     """
     if len(selected) >= MAX_FILTER_TAGS:
         return []
@@ -77,7 +85,7 @@ def narrowing_links(selected, limit):
     if len(selected) == 1:
         further = _shared_with(selected[0].pk, limit=limit + 1)
     else:
-        further = named(_carried_by_newest(rarest_first(selected), limit=limit + 1))
+        further = named(_carried_by_newest(rarest_first(selected), limit + 1, newest))
     return [
         FurtherTopic(name, count, filter_url(slugs, add=slug)) for name, slug, _, count in further
     ]
@@ -98,11 +106,13 @@ def _names_of(tag_ids):
     return list(Tag.objects.filter(pk__in=tag_ids).values_list("pk", "name", "slug", "sort_key"))
 
 
-def _carried_by_newest(tag_ids, limit):
-    newest = TaggedBriefing.objects.public_with_all(tag_ids).order_by(
-        "-published_at", "-content_object_id"
-    )
-    sample = newest.values_list("content_object", flat=True)[:NARROWING_SAMPLE]
+def _carried_by_newest(tag_ids, limit, newest=None):
+    if newest is not None:
+        sample = newest[:NARROWING_SAMPLE]
+    else:
+        links = TaggedBriefing.objects.public_with_all(tag_ids)
+        newest_first = links.order_by("-published_at", "-content_object_id")
+        sample = newest_first.values_list("content_object", flat=True)[:NARROWING_SAMPLE]
     return list(Tag.objects.carried_by(sample, limit, excluding=tag_ids))
 
 

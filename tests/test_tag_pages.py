@@ -6,6 +6,8 @@ from urllib.parse import quote
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from briefings import tag_filters
 from briefings.models import Tag
@@ -90,3 +92,18 @@ def test_one_tags_narrowing_counts_are_exact_and_a_combinations_are_sampled(clie
     assert f"{sample + 5} briefings with all of these topics" in two, "exact for two tags"
     assert f"counts among the {sample} newest" in two
     assert "Add </span>Rare" not in two, "only the oldest carry it: outside the sample"
+
+
+def test_three_topics_are_intersected_once_for_their_count_and_narrowing(
+    client, make_briefing, settings
+):
+    """The newest briefings carrying all three (counted up to the sample) are the sample
+    the narrowing is ranked in: read once, not again inside the narrowing's query."""
+    settings.PAGE_CACHE_SECONDS = 0
+    for _ in range(3):
+        make_briefing(tags=["SCO", "India", "China", "LAC"])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/tags/china+india+sco/")
+    assert response.status_code == 200 and ">LAC<" in response.content.decode()
+    intersections = [q["sql"] for q in queries.captured_queries if "EXISTS" in q["sql"]]
+    assert len(intersections) == 2, "the count and sample, then the page of cards"

@@ -19,6 +19,7 @@ from ..tag_filters import (
     MAX_FILTER_TAGS,
     briefings_with_all,
     filter_url,
+    newest_carrying_all,
     rarest_first,
     tags_named,
 )
@@ -86,7 +87,9 @@ def tag_pages(slugs):
 
 class TagFilter(NamedTuple):
     tags: list  # the tags named, by name
-    count: int  # how many briefings carry them all: exact for one or two tags,
+    count: int  # how many briefings carry them all: exact for one or two tags, else
+    # counted up to one more than the narrowing sample
+    newest: list | None  # for three tags or more, the ids of the newest that carry all
 
 
 def find_filter(request, slugs):
@@ -104,10 +107,11 @@ def find_filter(request, slugs):
     if len(selected) != len(wanted):
         raise Answered(tags_moved(request, wanted, selected))
     selected.sort(key=lambda tag: tag.sort_key)
-    count = briefings_with_all(selected)
+    newest = newest_carrying_all(selected) if len(selected) > 2 else None
+    count = briefings_with_all(selected, newest)
     if not count:
         raise Answered(no_briefings_with_all(request, selected))
-    return TagFilter(selected, count)
+    return TagFilter(selected, count, newest)
 
 
 def tags_moved(request, wanted, found):

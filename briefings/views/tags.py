@@ -42,9 +42,9 @@ def tag_index(request):
 @answers_lookups
 def tag_filter(request, slugs):
     """Published briefings that carry every tag in the URL, with ways to narrow further."""
-    selected, count = find_filter(request, slugs)
+    selected, count, newest = find_filter(request, slugs)
     wanted = [tag.slug for tag in selected]
-    narrowing = narrowing_links(selected, NARROWING_SHOWN)
+    narrowing = narrowing_links(selected, NARROWING_SHOWN, newest)
     context = {
         "selected": [SelectedTopic(tag, filter_url(wanted, remove=tag.slug)) for tag in selected],
         "count": count,
@@ -71,11 +71,11 @@ def tag_filter(request, slugs):
 @answers_lookups
 def more_topics(request, slugs):
     """The further topics to narrow a filter by, beyond the top ones."""
-    selected, count = find_filter(request, slugs)
+    selected, count, newest = find_filter(request, slugs)
     context = {
         "selected": selected,
         "filter_url": filter_url([tag.slug for tag in selected]),
-        "narrowing": narrowing_links(selected, MORE_NARROWING_SHOWN),
+        "narrowing": narrowing_links(selected, MORE_NARROWING_SHOWN, newest),
         "narrowing_is_sampled": len(selected) > 1 and count > NARROWING_SAMPLE,
         "sample_size": NARROWING_SAMPLE,
     }
