@@ -379,9 +379,27 @@ class TagAdminForm(forms.ModelForm):
     """A topic's name and slug, refused with a message when another topic has them
     (compared as text.name_key and text.fold compare them)."""
 
+    move_address = forms.BooleanField(
+        required=False,
+        label="Change the address to match the name",
+        help_text="The old address then leads to the new one (301), combinations included.",
+    )
+
     class Meta:
         model = Tag
         fields = ["name", "slug", "description"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("move_address") and cleaned.get("name"):
+            slug = text.fold(text.unicode_slug(cleaned["name"]))
+            self.refuse_if_taken(
+                Tag.objects.filter(slug=slug),
+                "The topic “%(other)s” already has the address "
+                "this name would take: merge the two instead.",
+            )
+            cleaned["slug"] = slug
+        return cleaned
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())

@@ -13,6 +13,7 @@ from typing import NamedTuple
 import reversion
 from django.core.exceptions import ValidationError
 from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from reversion.models import Version
 from taggit.utils import parse_tags
 
@@ -94,7 +95,7 @@ def shown(name, value):
     if value in (None, ""):
         return ""
     if name == "published_at":
-        return date_format(value, "DATETIME_FORMAT")
+        return date_format(localtime(value), "DATETIME_FORMAT")  # the newsroom's zone
     if name == "status":
         return Status(value).label
     return str(value)

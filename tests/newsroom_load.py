@@ -135,7 +135,7 @@ class Desk:
         changelist = f"{self.base}/admin/briefings/tag/"
         response = session.post(
             changelist,
-            data={"action": "merge_tags", "_selected_action": tag_ids, "index": 0,
+            data={"action": "merge_tags", "_selected_action": tag_ids, "index": 0, "post": "yes",
                   "csrfmiddlewaretoken": session.cookies["csrftoken"]},
             timeout=60, allow_redirects=False,
         )  # fmt: skip

@@ -51,7 +51,7 @@ def test_counts_follow_bulk_actions_and_merges(admin_client, make_briefing):
     admin_client.post(changelist, {"action": "unpublish", "_selected_action": selected[:2]})
     assert published_counts() == true_counts() == {"India": 1, "china": 2, "BRICS": 1}
     every_tag = list(Tag.objects.values_list("pk", flat=True))
-    merge = {"action": "merge_tags", "_selected_action": every_tag}
+    merge = {"action": "merge_tags", "_selected_action": every_tag, "post": "yes"}
     admin_client.post(reverse("admin:briefings_tag_changelist"), merge)
     assert published_counts() == true_counts() == {"china": 2}
     assert pair_counts() == true_pair_counts() == {}

@@ -6,6 +6,8 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from reversion.models import Version
 
 from briefings import images, roles, upkeep
@@ -147,3 +149,13 @@ def test_a_revision_whose_tag_was_merged_since_restores_the_tag_it_became(
     assert client.post(revision_url(edited, first)).status_code == 302
     assert [tag.name for tag in edited.tags.all()] == ["Shanghai Cooperation Organisation"]
     assert not Tag.objects.filter(name="SCO").exists(), "the merge is not undone"
+
+
+def test_the_comparison_shows_times_in_the_newsroom_zone(client, edited, settings):
+    settings.TIME_ZONE = "Asia/Kolkata"
+    first = versions(edited)[0]
+    html = client.get(revision_url(edited, first)).content.decode()
+    saved = date_format(localtime(first.revision.date_created), "DATETIME_FORMAT")
+    published = date_format(localtime(edited.published_at), "DATETIME_FORMAT")
+    assert f"Revision of {saved}" in html
+    assert f"<ins>{published}</ins>" in html

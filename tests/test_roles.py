@@ -120,11 +120,11 @@ def test_merging_tags_needs_the_right_to_change_and_delete_them_and_is_logged(
         codename="view_tag"))  # fmt: skip
     client.force_login(viewer)
     tag_list = reverse("admin:briefings_tag_changelist")
-    client.post(tag_list, {"action": "merge_tags", "_selected_action": tags})
+    client.post(tag_list, {"action": "merge_tags", "_selected_action": tags, "post": "yes"})
     assert Tag.objects.count() == 2
     editor = member(roles.EDITOR)
     client.force_login(editor)
-    client.post(tag_list, {"action": "merge_tags", "_selected_action": tags})
+    client.post(tag_list, {"action": "merge_tags", "_selected_action": tags, "post": "yes"})
     assert list(Tag.objects.values_list("name", flat=True)) == ["SCO"]
     messages = set(LogEntry.objects.filter(user=editor).values_list("change_message", flat=True))
     assert "Merged “Shanghai Cooperation Organisation” into it." in messages

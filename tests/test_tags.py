@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from briefings.models import Status, Tag
+from tests.helpers import errors
 
 
 def test_tag_names_match_whatever_their_case(make_briefing):
@@ -96,7 +97,7 @@ def test_merging_keeps_the_union_and_redirects_the_merged_addresses(admin_client
     tags = list(Tag.objects.filter(name__in=["SCO", "Shanghai Cooperation Organisation"]))
     admin_client.post(
         reverse("admin:briefings_tag_changelist"),
-        {"action": "merge_tags", "_selected_action": [tag.pk for tag in tags]},
+        {"action": "merge_tags", "_selected_action": [tag.pk for tag in tags], "post": "yes"},
     )
     assert [tag.name for tag in first.tags.all()] == ["SCO"]
     assert sorted(tag.name for tag in second.tags.all()) == ["India", "SCO"]
@@ -117,3 +118,50 @@ def test_unused_tags_are_listed_to_be_removed(admin_client, make_briefing):
     admin_client.post(tag_list, {"action": "delete_selected", "_selected_action": [orphan.pk],
                                  "post": "yes"})  # fmt: skip
     assert not Tag.objects.filter(name="Orphan").exists()
+
+
+def test_merging_asks_first_and_keeps_the_name_the_editor_picks(admin_client, make_briefing):
+    make_briefing(tags=["SCO"])
+    make_briefing(tags=["SCO"])
+    make_briefing(tags=["Shanghai Cooperation Organisation", "India"])
+    tags = Tag.objects.filter(name__in=["SCO", "Shanghai Cooperation Organisation"])
+    chosen = [tag.pk for tag in tags]
+    tag_list = reverse("admin:briefings_tag_changelist")
+    asked = admin_client.post(tag_list, {"action": "merge_tags", "_selected_action": chosen})
+    page = asked.content.decode()
+    assert asked.status_code == 200 and Tag.objects.count() == 3, "nothing merged yet"
+    assert "Which topic stays?" in page and "2 published briefings" in page
+    fuller = Tag.objects.get(name="Shanghai Cooperation Organisation")
+    admin_client.post(tag_list, {"action": "merge_tags", "_selected_action": chosen,
+                                 "post": "yes", "keep": fuller.pk})  # fmt: skip
+    assert sorted(Tag.objects.values_list("name", flat=True)) == [
+        "India", "Shanghai Cooperation Organisation"
+    ]  # fmt: skip
+    assert Tag.objects.get(pk=fuller.pk).published_count == 3
+
+
+def test_a_rename_may_move_the_address_and_the_old_one_leads_there_in_one_hop(
+    admin_client, client, make_briefing
+):
+    make_briefing(tags=["Water security", "India"])
+    tag = Tag.objects.get(name="Water security")
+    url = reverse("admin:briefings_tag_change", args=[tag.pk])
+    kept = admin_client.post(url, {"name": "Water sharing", "slug": tag.slug})
+    assert kept.status_code == 302 and Tag.objects.get(pk=tag.pk).slug == "water-security"
+    moved = admin_client.post(
+        url, {"name": "Rivers and water", "slug": "water-security", "move_address": "on"}
+    )
+    assert moved.status_code == 302, errors(moved)
+    assert Tag.objects.get(pk=tag.pk).slug == "rivers-and-water"
+    assert client.get("/tags/water-security/")["Location"] == "/tags/rivers-and-water/"
+    # Out of order and moved at once: one redirect, to the canonical address.
+    response = client.get("/tags/water-security+india/")
+    assert (response.status_code, response["Location"]) == (301, "/tags/india+rivers-and-water/")
+
+
+def test_a_rename_cannot_move_onto_another_topics_address(admin_client, make_briefing):
+    make_briefing(tags=["Water security", "Rivers"])
+    tag = Tag.objects.get(name="Water security")
+    url = reverse("admin:briefings_tag_change", args=[tag.pk])
+    refused = admin_client.post(url, {"name": "Rivers!", "slug": tag.slug, "move_address": "on"})
+    assert "already has the address" in " ".join(errors(refused))

@@ -143,3 +143,15 @@ def test_a_writers_list_opens_on_their_own_work_by_last_change(client, writer, m
     Briefing.objects.filter(pk=older.pk).update(updated_at=timezone.now() + timedelta(hours=1))
     listed = client.get(LIST_URL).context["cl"].result_list
     assert list(listed) == [Briefing.objects.get(pk=older.pk), newer]
+
+
+def test_the_change_list_names_people_and_keeps_columns_short(
+    client, editor, member, make_briefing
+):
+    writer = member(roles.WRITER, "meera")
+    make_briefing(title="Talks", author=writer, tags=["SCO", "India", "China", "LAC", "BRICS"])
+    page = client.get(LIST_URL).content.decode()
+    assert '<td class="field-byline">Meera Smith</td>' in page, "the name readers see"
+    assert ">meera<" not in page
+    assert re.search(r'<td class="field-tag_list">[^<]+ \+2</td>', page), "three topics, then +2"
+    assert "You are" not in page

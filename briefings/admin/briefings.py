@@ -52,7 +52,8 @@ class CorrectionInline(admin.TabularInline):
 @admin.register(Briefing)
 class BriefingAdmin(WritingEndpoints, admin.ModelAdmin):
     form = BriefingAdminForm
-    list_display = ["title", "state", "published_at", "author", "tag_list", "updated_at"]
+    list_display = ["title", "state", "published", "byline", "tag_list", "changed"]
+    list_select_related = ["author"]
     list_filter = [WhoseFilter, StateFilter, MostUsedTagFilter, "published_at"]
     search_fields = ["title", "standfirst", "body", "tags__name"]
     date_hierarchy = "published_at"
@@ -228,7 +229,7 @@ class BriefingAdmin(WritingEndpoints, admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
-            "title": f"Revision of {date_format(version.revision.date_created, 'DATETIME_FORMAT')}",
+            "title": f"Revision of {local_time(version.revision.date_created)}",
             "briefing": briefing,
             "version": version,
             "differences": revisions.differences(
@@ -239,7 +240,7 @@ class BriefingAdmin(WritingEndpoints, admin.ModelAdmin):
         return TemplateResponse(request, "admin/briefings/briefing/revision.html", context)
 
     def restore(self, request, briefing, version):
-        saved = date_format(version.revision.date_created, "DATETIME_FORMAT")
+        saved = local_time(version.revision.date_created)
         try:
             with transaction.atomic(), revision_by(request.user):
                 revisions.restore(briefing, version)
@@ -350,9 +351,25 @@ class BriefingAdmin(WritingEndpoints, admin.ModelAdmin):
         when = date_format(timezone.localtime(briefing.published_at), "DATETIME_FORMAT")
         return f"Scheduled for {when}"
 
-    @admin.display(description="Tags")
+    @admin.display(description="Topics")
     def tag_list(self, briefing):
-        return ", ".join(tag.name for tag in briefing.tags.all())
+        names = [tag.name for tag in briefing.tags.all()]
+        shown = ", ".join(names[:LISTED_TOPICS])
+        return f"{shown} +{len(names) - LISTED_TOPICS}" if len(names) > LISTED_TOPICS else shown
+
+    @admin.display(description="Published", ordering="published_at")
+    def published(self, briefing):
+        return short_time(briefing.published_at) if briefing.published_at else "—"
+
+    @admin.display(description="Author", ordering="author__first_name")
+    def byline(self, briefing):
+        if briefing.author is None:
+            return "—"
+        return briefing.author.get_full_name() or briefing.author.get_username()
+
+    @admin.display(description="Changed", ordering="updated_at")
+    def changed(self, briefing):
+        return short_time(briefing.updated_at)
 
     @admin.action(description="Publish selected briefings", permissions=["publish"])
     def publish(self, request, queryset):
@@ -374,6 +391,7 @@ class BriefingAdmin(WritingEndpoints, admin.ModelAdmin):
 
 
 WRITER_STATES = [Status.DRAFT, Status.IN_REVIEW]
+LISTED_TOPICS = 3  # in the change list; the rest counted
 
 
 @contextmanager
@@ -382,6 +400,16 @@ def revision_by(user):
     with reversion.create_revision():
         reversion.set_user(user)
         yield
+
+
+def short_time(moment):
+    """A time in a change list's narrow column, in the newsroom's zone."""
+    return date_format(timezone.localtime(moment), "j M Y, H:i")
+
+
+def local_time(moment):
+    """A time as the newsroom reads it, in its own zone (stored times are UTC)."""
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
 def author_label(user):

@@ -1,9 +1,11 @@
 """The tag admin: editors describe, rename, merge and remove tags."""
 
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef
+from django.template.response import TemplateResponse
 
 from .. import upkeep
 from ..forms import TagAdminForm
@@ -35,15 +37,23 @@ class TagAdmin(admin.ModelAdmin):
     actions = ["merge_tags"]
     show_full_result_count = False
 
-    @admin.action(
-        description="Merge selected tags into the most used one", permissions=["change", "delete"]
-    )
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is None:
+            return [field for field in fields if field != "move_address"]  # none yet
+        return fields
+
+    @admin.action(description="Merge selected topics…", permissions=["change", "delete"])
     def merge_tags(self, request, queryset):
-        tags = list(queryset.order_by("-published_count", "pk"))
+        """Ask first: which name survives, with what each carries; then merge."""
+        tags = list(queryset.order_by("-published_count", "sort_key"))
         if len(tags) < 2:
-            self.message_user(request, "Select at least two tags to merge.", messages.WARNING)
-            return
-        keep, *merged = tags
+            self.message_user(request, "Select at least two topics to merge.", messages.WARNING)
+            return None
+        if request.POST.get("post") != "yes":
+            return self.merge_confirmation(request, tags)
+        keep = next((tag for tag in tags if str(tag.pk) == request.POST.get("keep")), tags[0])
+        merged = [tag for tag in tags if tag.pk != keep.pk]
         try:
             with transaction.atomic():
                 names = ", ".join(f"“{tag.name}”" for tag in merged)
@@ -52,7 +62,25 @@ class TagAdmin(admin.ModelAdmin):
                 upkeep.tags_merged(keep, merged)
         except ValidationError as error:
             self.message_user(request, " ".join(error.messages), messages.ERROR)
-            return
+            return None
         self.message_user(
-            request, f"Merged {len(merged)} tag(s) into “{keep.name}”.", messages.SUCCESS
+            request, f"Merged {len(merged)} topic(s) into “{keep.name}”.", messages.SUCCESS
         )
+        return None
+
+    def merge_confirmation(self, request, tags):
+        carried = dict(
+            TaggedBriefing.objects.filter(tag__in=tags)
+            .values_list("tag")
+            .annotate(count=Count("pk"))
+            .order_by()
+        )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Merge topics",
+            "tags": [(tag, carried.get(tag.pk, 0)) for tag in tags],
+            "keep": tags[0],
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/briefings/tag/merge_confirmation.html", context)

@@ -101,11 +101,12 @@ def find_filter(request, slugs):
         raise Http404(f"A filter names one to {MAX_FILTER_TAGS} tags.")
     if not all(text.is_unicode_slug(slug) for slug in wanted):
         raise Http404("No such tag.")
-    if wanted != slugs:
-        raise Answered(same_page_for(request, wanted))
     selected = [tag for tag in tags_named(wanted) if tag.published_count]
+    # Where tags went (renamed, merged) first, so that any address leads home in one hop.
     if len(selected) != len(wanted):
         raise Answered(tags_moved(request, wanted, selected))
+    if wanted != slugs:
+        raise Answered(same_page_for(request, wanted))
     selected.sort(key=lambda tag: tag.sort_key)
     newest = newest_carrying_all(selected) if len(selected) > 2 else None
     count = briefings_with_all(selected, newest)
