@@ -16,6 +16,8 @@ from django.utils import dateformat
 from django.utils.timezone import localtime
 from jinja2 import Environment
 
+from .text import typographic
+
 
 def url(name, **kwargs):
     return _reverse_once(name, tuple(sorted(kwargs.items())), get_script_prefix())
@@ -43,5 +45,7 @@ def environment(**options):
     env = Environment(**options)
     # Static files' hashed names are fixed while the process runs.
     env.globals.update(static=functools.lru_cache(maxsize=256)(static), url=url)
-    env.filters.update(date=date, iso_datetime=iso_datetime, pluralize=pluralize)
+    env.filters.update(
+        date=date, iso_datetime=iso_datetime, pluralize=pluralize, typographic=typographic
+    )
     return env

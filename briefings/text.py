@@ -9,6 +9,7 @@ from html import unescape
 import cmarkgfm
 import nh3
 from cmarkgfm import cmark
+from markupsafe import Markup
 
 WORDS_PER_MINUTE = 200
 # The combining diacritical marks of Latin, Greek and Cyrillic; the marks of Indic
@@ -55,6 +56,22 @@ ALLOWED_ATTRIBUTES = {
 HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.S)
 TAG = re.compile(r"<[^>]*>")
 FRAGMENT_LINK = re.compile(r'href="#(?!' + BODY_ID_PREFIX + ")")
+
+
+# In a title or standfirst every ASCII sign but quotes, dots and dashes (the
+# typographer's own) is plain text, and so is a list's opening number or dash.
+MARKDOWN_SIGN = re.compile(r"[!#$%&()*+,/:;<=>?@\[\\\]^_`{|}~]")
+LIST_OPENING = re.compile(r"^(\d*)([.]|-)")
+
+
+def typographic(plain):
+    """A title or standfirst as HTML with the body's typography (curly quotes and
+    apostrophes, dashes, ellipses): the same typographer, cmark's, over the text with
+    every other Markdown sign escaped. Stored text, slugs and search keep straight marks."""
+    escaped = MARKDOWN_SIGN.sub(r"\\\g<0>", " ".join(plain.split()))
+    escaped = LIST_OPENING.sub(r"\1\\\2", escaped)
+    html = cmarkgfm.markdown_to_html(escaped, options=cmark.Options.CMARK_OPT_SMART)
+    return Markup(html.strip().removeprefix("<p>").removesuffix("</p>"))
 
 
 def render_markdown(source):

@@ -2,6 +2,7 @@
 and print, typography, images, and what public pages send (no JavaScript, strict CSP)."""
 
 import gzip
+import json
 import re
 from datetime import UTC, datetime
 
@@ -117,8 +118,20 @@ def test_pages_link_a_print_stylesheet_that_hides_the_site_around_them(client, m
     page = client.get(briefing.get_absolute_url()).content.decode()
     sheet = re.search(r'<link rel="stylesheet" href="([^"]+print[^"]*)" media="print">', page)
     css = b"".join(client.get(sheet.group(1))).decode()
-    assert ".site-header" in css and "display: none" in css
+    assert ".site-header nav" in css and "display: none" in css
     assert "@page" in css and ".citation" in css
+
+
+def test_a_printed_page_carries_the_publications_name(client, make_briefing):
+    """The print sheet hides the header's links and search, and keeps the name."""
+    briefing = make_briefing()
+    page = client.get(briefing.get_absolute_url()).content.decode()
+    sheet = re.search(r'<link rel="stylesheet" href="([^"]+print[^"]*)" media="print">', page)
+    css = b"".join(client.get(sheet.group(1))).decode()
+    hidden = re.search(r"([^{}]*)\{\s*display: none !important", css).group(1)
+    assert ".site-header nav" in hidden and ".site-header," not in hidden
+    assert re.search(r"\.site-header \{ display: block", css)
+    assert '<a class="site-name"' in page
 
 
 # Typography and images
@@ -127,6 +140,20 @@ def test_pages_link_a_print_stylesheet_that_hides_the_site_around_them(client, m
 def test_bodies_get_typographic_quotes_and_dashes(make_briefing):
     briefing = make_briefing(body='He said "talks" -- and it\'s 1990--2000 --- or so.')
     assert "“talks” – and it’s 1990–2000 — or so." in briefing.body_html
+
+
+def test_titles_and_standfirsts_get_the_same_typography_when_shown(client, make_briefing):
+    briefing = make_briefing(
+        title='India\'s "new" talks -- at last', standfirst="2025. It's <b>here</b>..."
+    )
+    page = client.get(briefing.get_absolute_url()).content.decode()
+    assert "<h1>India’s “new” talks – at last</h1>" in page
+    assert "2025. It’s &lt;b&gt;here&lt;/b&gt;…" in page, "plain text, never Markdown or HTML"
+    home = client.get("/").content.decode()
+    assert "India’s “new” talks – at last" in home
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.+?)</script>', page)[1])
+    assert data["headline"] == briefing.title, "JSON-LD keeps the stored text"
+    assert briefing.slug == Briefing.objects.get().slug
 
 
 def test_caption_and_credit_are_apart_and_the_lead_image_comes_first(client, make_briefing):
