@@ -35,6 +35,8 @@ PAGE_KINDS = {
     "archive month": PageKind("/archive/{year}/{month}/"),
     "author": PageKind("/authors/{author}/"),
     "corrections": PageKind("/corrections/"),
+    "follow": PageKind("/follow/"),
+    "follow topic": PageKind("/tags/{tag}/follow/"),
     "not found": PageKind("/no-such-page/", status=404),
     "site RSS": PageKind("/feed/rss/", html=False),
     "site Atom": PageKind("/feed/atom/", html=False),

@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 from django.contrib.syndication.views import Feed
 from django.http import JsonResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.http import http_date
@@ -30,9 +31,14 @@ SITE_TITLE = "Briefings"
 SITE_DESCRIPTION = "Short, sourced briefings on foreign affairs."
 
 
-def newest_briefings(selected=()):
-    """The newest public briefings, carrying every selected tag if any are given."""
-    briefings = Briefing.objects.published().select_related("author").prefetch_related("tags")
+def newest_briefings(selected=(), fields=None):
+    """The newest public briefings, carrying every selected tag if any are given; with
+    these fields only, or with what a feed item shows."""
+    briefings = Briefing.objects.published()
+    if fields:
+        briefings = briefings.only(*fields)
+    else:
+        briefings = briefings.select_related("author").prefetch_related("tags")
     if selected:
         links = TaggedBriefing.objects.public_with_all(rarest_first(selected))
         ids = links.order_by("-published_at", "-content_object").values_list(
@@ -223,3 +229,44 @@ def tag_json(request, slugs):
     found = find_filter(request, slugs)
     feed_url = reverse("briefings:tag_feed_json", kwargs={"slugs": slugs})
     return json_feed(request, found.tags, feed_url)
+
+
+# The pages that say how to follow a feed: what reaches a browser as a feed's address
+# shows raw XML, so tag pages and the footer link here instead.
+FOLLOW_LATEST = 10
+
+
+@public_page(depends_on=site_feeds)
+def follow_site(request):
+    return follow_page(request, (), feed_addresses(None))
+
+
+@public_page(depends_on=tag_pages)
+@answers_lookups
+def follow_tags(request, slugs):
+    return follow_page(request, find_filter(request, slugs).tags, feed_addresses(slugs))
+
+
+def feed_addresses(slugs):
+    """The absolute addresses of the site's feeds, or of these tags'."""
+    names = {"rss": "feed_rss", "atom": "feed_atom", "json": "feed_json"}
+    kwargs = {"slugs": slugs} if slugs else {}
+    prefix = "tag_" if slugs else ""
+    return {
+        kind: public_address() + reverse(f"briefings:{prefix}{name}", kwargs=kwargs)
+        for kind, name in names.items()
+    }
+
+
+def follow_page(request, selected, addresses):
+    context = {
+        "selected": selected,
+        "name": " + ".join(tag.name for tag in selected) or SITE_TITLE,
+        "addresses": addresses,
+        "briefings": newest_briefings(selected, fields=FOLLOW_FIELDS)[:FOLLOW_LATEST],
+        "page_url": filter_url([tag.slug for tag in selected]) if selected else None,
+    }
+    return render(request, "briefings/follow.html", context)
+
+
+FOLLOW_FIELDS = ("title", "slug", "published_at")

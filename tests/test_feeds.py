@@ -142,3 +142,22 @@ def test_a_feed_asked_if_modified_since_shows_a_change_that_kept_its_newest_date
     body = b"".join(response) if response.streaming else response.content
     assert (b"Soon withdrawn" in body) == (change != "withdrawn")
     assert (b"Backdated note" in body) == (change == "backdated")
+
+
+def test_tag_pages_and_the_footer_link_a_page_that_says_how_to_follow(client, make_briefing):
+    make_briefing(title="Talks resume", tags=["SCO", "India"])
+    make_briefing(title="Elsewhere", tags=["LAC"])
+    tag_page = client.get("/tags/sco/").content.decode()
+    assert '<a href="/tags/sco/follow/">Follow this topic</a>' in tag_page
+    assert '<a href="/follow/">Follow</a>' in tag_page
+    follow = client.get("/tags/sco/follow/")
+    page = follow.content.decode()
+    assert follow.status_code == 200 and follow["Content-Type"].startswith("text/html")
+    assert "<h1>Follow SCO</h1>" in page
+    for feed in ("/tags/sco/feed/rss/", "/tags/sco/feed/atom/", "/tags/sco/feed.json"):
+        assert f"{feed}</code>" in page
+    assert ">Talks resume</a>" in page and "Elsewhere" not in page
+    assert "Follow these topics" in client.get("/tags/india+sco/").content.decode()
+    site = client.get("/follow/").content.decode()
+    assert "/feed/rss/</code>" in site and ">Elsewhere</a>" in site
+    assert client.get("/tags/no-such-topic/follow/").status_code == 404

@@ -25,8 +25,8 @@ EXPECTED_QUERIES = {
     # + how many briefings the combination holds, the narrowing tags' names
     "two most popular tags": 5,
     "more topics": 2,
-    "tags index": 1,
-    "tags index section": 1,
+    "tags index": 2,  # the sections that hold topics, the most used
+    "tags index section": 2,  # the sections, the section's page of topics
     # the archive's first and last years, then one count for each of them or their months
     "archive": 2,
     "archive year": 2,
@@ -37,6 +37,8 @@ EXPECTED_QUERIES = {
     "search in a topic": 6,
     "feed": 2,  # the newest briefings with their authors, their tags
     "tag feed": 4,  # + the tag, then the ids of its newest briefings
+    "follow": 1,  # the feed's newest briefings
+    "follow topic": 3,  # the tag, the ids of its newest briefings, those briefings
 }
 
 
@@ -72,6 +74,8 @@ def page_urls():
         "search in a topic": address("search in topic", word="talks", tag=tag),
         "feed": address("site RSS"),
         "tag feed": address("topic Atom", tag=tag),
+        "follow": address("follow"),
+        "follow topic": address("follow topic", tag=tag),
     }
 
 

@@ -244,3 +244,10 @@ def test_the_home_page_stands_when_its_newest_briefing_is_withdrawn_while_it_ren
     response = client.get("/")
     assert response.status_code == 200
     assert "Older talks" in response.text
+
+
+def test_a_lead_without_an_image_is_a_text_hero(client, make_briefing):
+    make_briefing(title="Words only")
+    assert '<article class="lead text-only"' in client.get("/").content.decode()
+    css = b"".join(client.get("/static/briefings/site.css")).decode()
+    assert ".lead.text-only { grid-template-columns: 1fr; }" in css

@@ -17,7 +17,7 @@ from ..tag_filters import (
     narrowing_links,
     rarest_first,
 )
-from ..tag_index import SECTIONS, index_query_key, read_index_query, tags_in_section
+from ..tag_index import index_query_key, read_index_query, sections_in_use, tags_in_section
 from .lookups import answers_lookups, find_filter, tag_pages
 
 INDEX_TOP_TOPICS = 60
@@ -34,7 +34,7 @@ def tag_index(request):
         context = {"top_topics": most_used_topics(INDEX_TOP_TOPICS)}
     else:
         context = {"section": section, **tags_in_section(section, after)}
-    context["sections"] = SECTIONS
+    context["sections"] = sections_in_use()
     return render(request, "briefings/tag_index.html", context)
 
 
@@ -47,6 +47,7 @@ def tag_filter(request, slugs):
     narrowing = narrowing_links(selected, NARROWING_SHOWN, newest)
     context = {
         "selected": [SelectedTopic(tag, filter_url(wanted, remove=tag.slug)) for tag in selected],
+        "follow_url": reverse("briefings:tag_follow", kwargs={"slugs": wanted}),
         "count": count,
         "count_is_lower_bound": len(selected) > 2 and count > NARROWING_SAMPLE,
         "narrowing_is_sampled": len(selected) > 1 and count > NARROWING_SAMPLE,

@@ -95,3 +95,24 @@ def test_pages_read_without_javascript(browser, demo_site):
         "From Kazan to Beijing: how the thaw took shape"
     )
     context.close()
+
+
+def test_search_rows_are_compact_and_related_briefings_match_the_cards(page, demo_site):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(demo_site + "/search/?q=talks")
+    widths = page.locator(".search-results .card-image").evaluate_all(
+        "images => images.map(image => image.getBoundingClientRect().width)"
+    )
+    assert widths and max(widths) <= 160, "small thumbnails, not full-width pictures"
+    page.goto(demo_site + "/")
+    card_font = page.locator(".cards .card-title").first.evaluate(
+        "e => getComputedStyle(e).fontFamily"
+    )
+    page.goto(demo_site + "/briefings/" + DEMO["briefing"] + "/")
+    related = page.locator(".related .card-title")
+    assert related.count() == 4
+    assert related.first.evaluate("e => getComputedStyle(e).fontFamily") == card_font
+    rows = {round(box["y"]) for box in related.evaluate_all(
+        "titles => titles.map(title => title.closest('.card').getBoundingClientRect())"
+    )}  # fmt: skip
+    assert len(rows) == 1, "four in a row, no orphan"
