@@ -11,7 +11,6 @@ BRIEFINGS = [
         "of talks, the most senior Indian diplomatic visit since the two sides eased "
         "their border standoff.",
         "tags": ["India", "China", "border talks"],
-        "image_alt": "Abstract map-style graphic with the words India and China",
         "image_caption": "Misri's visit runs from 26 to 27 January.",
         "body": """
 Foreign Secretary Vikram Misri began a two-day visit to Beijing on 26 January,
@@ -41,7 +40,6 @@ Officials listed the border, pilgrimages, flights and visas, river data and the
         "standfirst": "The October 2024 arrangements for patrolling friction points on the "
         "Line of Actual Control were reviewed, with both sides looking to de-escalation.",
         "tags": ["border talks", "LAC", "India", "China"],
-        "image_alt": "Abstract graphic of a line dividing two coloured fields, labelled LAC",
         "image_caption": "The Line of Actual Control runs through the Himalaya.",
         "body": """
 The talks in Beijing took stock of the patrolling arrangements that India and
@@ -68,7 +66,6 @@ several years.
         "standfirst": "India and China discussed resuming the Kailash Mansarovar Yatra and "
         "direct flights, and easing visas, as steps that touch ordinary travellers.",
         "tags": ["Kailash Mansarovar Yatra", "connectivity", "visas", "India", "China"],
-        "image_alt": "Abstract graphic of a mountain outline under a flight path",
         "image_caption": "Mount Kailash lies in Tibet, north of the Indian border.",
         "body": """
 Among the most concrete subjects of the Beijing talks were steps affecting people
@@ -94,7 +91,6 @@ resumption was on the agenda.
         "standfirst": "Resuming the exchange of hydrological data on trans-border rivers was "
         "one of the subjects of the talks, amid Indian concern over upstream dams.",
         "tags": ["trans-border rivers", "water security", "India", "China"],
-        "image_alt": "Abstract graphic of a river flowing from mountains to plains",
         "image_caption": "Rivers rising in Tibet flow into India.",
         "body": """
 India and China discussed resuming the sharing of hydrological data on rivers that
@@ -120,7 +116,6 @@ its meetings was among the steps considered.
         "standfirst": "India and China established diplomatic relations in 1950; the 75th "
         "anniversary in 2025 gives both governments an occasion for public events.",
         "tags": ["75th anniversary", "India", "China", "Kazan consensus"],
-        "image_alt": "Abstract graphic with the number 75",
         "image_caption": "Diplomatic relations were established in 1950.",
         "body": """
 India was among the first countries to establish diplomatic relations with the
@@ -144,7 +139,6 @@ Prime Minister Modi and President Xi at Kazan in 2024.
         "standfirst": "The January talks built on the Kazan consensus of October 2024, when "
         "Modi and Xi agreed on steps to normalise relations.",
         "tags": ["Kazan consensus", "border talks", "LAC", "India", "China"],
-        "image_alt": "Abstract timeline graphic from Kazan to Beijing",
         "image_caption": "The BRICS summit in Kazan was held in October 2024.",
         "body": """
 The meeting of Prime Minister Narendra Modi and President Xi Jinping at the BRICS
@@ -171,7 +165,6 @@ of resolving differences through dialogue while advancing practical cooperation.
         "standfirst": "China chairs the Shanghai Cooperation Organisation, and India's "
         "participation in its meetings was among the subjects of the talks.",
         "tags": ["SCO", "China", "India"],
-        "image_alt": "Abstract graphic of linked circles with the letters SCO",
         "image_caption": "India is a member of the Shanghai Cooperation Organisation.",
         "body": """
 China currently holds the chairmanship of the **Shanghai Cooperation Organisation
@@ -197,7 +190,6 @@ Misri.
         "standfirst": "India's ban on Chinese mobile apps and limits on Indian films in "
         "Chinese cinemas came up as the two sides listed practical irritants.",
         "tags": ["India", "China", "connectivity"],
-        "image_alt": "Abstract graphic of a phone screen beside a cinema screen",
         "image_caption": "India banned a number of Chinese apps from 2020.",
         "body": """
 Alongside the border and the rivers, the Beijing talks touched on economic and

@@ -11,18 +11,20 @@ from PIL import Image, ImageDraw, ImageFilter
 WIDTH, HEIGHT = 1600, 1000
 RIDGES = 4
 # Sky (top, horizon) and land colours of a few times of day, chosen by the seed.
-PALETTES = [
-    ((38, 78, 140), (247, 190, 120), (44, 62, 80)),  # evening
-    ((88, 150, 210), (214, 232, 245), (46, 92, 70)),  # clear day
-    ((30, 34, 70), (220, 120, 110), (40, 36, 60)),  # dusk
-    ((120, 160, 190), (236, 226, 205), (90, 96, 84)),  # haze
-]
+PALETTES = {
+    "a blue evening sky glowing orange at the horizon": (
+        (38, 78, 140), (247, 190, 120), (44, 62, 80)
+    ),
+    "a clear pale-blue day sky": ((88, 150, 210), (214, 232, 245), (46, 92, 70)),
+    "a deep dusk sky turning pink at the horizon": ((30, 34, 70), (220, 120, 110), (40, 36, 60)),
+    "a hazy grey-blue sky": ((120, 160, 190), (236, 226, 205), (90, 96, 84)),
+}
 
 
 def generated_image(seed):
     """A PNG landscape, the same for the same seed."""
     rng = random.Random(hashlib.sha256(seed.encode()).digest())
-    sky_top, horizon, land = rng.choice(PALETTES)
+    sky_top, horizon, land = PALETTES[rng.choice(list(PALETTES))]
     image = Image.new("RGB", (WIDTH, HEIGHT))
     draw = ImageDraw.Draw(image)
     for y in range(HEIGHT):
@@ -39,6 +41,19 @@ def generated_image(seed):
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     return ContentFile(buffer.getvalue(), name=f"{seed}.png")
+
+
+def described(seed):
+    """What generated_image(seed) shows, in words, for its alt text: the same seed draws
+    the same sky and sun."""
+    rng = random.Random(hashlib.sha256(seed.encode()).digest())
+    sky = rng.choice(list(PALETTES))
+    sun_x = rng.randint(200, WIDTH - 200)
+    side = "left" if sun_x < WIDTH / 3 else "right" if sun_x > 2 * WIDTH / 3 else "middle"
+    return (
+        f"Illustration: {RIDGES} ridges of mountains fading into the distance under {sky}, "
+        f"with a pale sun on the {side}"
+    )
 
 
 def ridge(rng, base, roughness, steps=7):

@@ -2,6 +2,7 @@
 and print, typography, images, and what public pages send (no JavaScript, strict CSP)."""
 
 import gzip
+import io
 import json
 import re
 from datetime import UTC, datetime
@@ -251,3 +252,15 @@ def test_a_lead_without_an_image_is_a_text_hero(client, make_briefing):
     assert '<article class="lead text-only"' in client.get("/").content.decode()
     css = b"".join(client.get("/static/briefings/site.css")).decode()
     assert ".lead.text-only { grid-template-columns: 1fr; }" in css
+
+
+def test_demo_images_are_described_as_drawn(db):
+    """The alt text says what each generated picture shows: its sky and its sun."""
+    call_command("load_demo", stdout=io.StringIO())
+    for briefing in Briefing.objects.all():
+        alt = briefing.lead_image_alt
+        assert alt.startswith("Illustration: 4 ridges of mountains"), alt
+        image = Image.open(briefing.lead_image.path).convert("RGB")
+        sky = image.getpixel((image.width // 2, 5))
+        evening_or_dusk = "evening" in alt or "dusk" in alt
+        assert (sky[2] < 160) == evening_or_dusk, (alt, sky)  # a dark sky is said to be

@@ -8,7 +8,7 @@ from django.db import transaction
 from briefings import revisions
 from briefings.demo_content import BRIEFINGS, DEMO_AUTHOR
 from briefings.models import Briefing, Status
-from briefings.placeholder_images import generated_image
+from briefings.placeholder_images import described, generated_image
 
 
 class Command(BaseCommand):
@@ -32,7 +32,7 @@ class Command(BaseCommand):
                 published_at=datetime.fromisoformat(entry["published_at"]),
                 author=author,
                 lead_image=generated_image(entry["slug"]),
-                lead_image_alt=entry["image_alt"],
+                lead_image_alt=described(entry["slug"]),  # what the drawing shows
                 lead_image_caption=entry["image_caption"],
                 lead_image_credit="Briefings graphics",
             )
