@@ -14,6 +14,7 @@ from django.db import connection
 from django.db.models import Count, F, Q
 
 from . import cards, search, text, upkeep
+from .bodies import render_body
 from .caching import surrogate_keys
 from .models import (
     Briefing,
@@ -60,7 +61,7 @@ def _rendered_fields_differing(progress=None):
             "pk", "body", "body_html", "reading_minutes"
         )
         for pk, body, body_html, minutes in rows:
-            fresh = text.render_markdown(body)
+            fresh = render_body(body)
             if (fresh, text.reading_minutes(fresh)) != (body_html, minutes):
                 wrong.append(pk)
     return wrong

@@ -141,6 +141,11 @@ def delete_files(names):
 
 
 @functools.lru_cache(maxsize=20_000)
+def renditions_url():
+    """Where every rendition's URL starts."""
+    return default_storage.url(f"{RENDITION_DIR}/x")[:-1]
+
+
 def file_url(name):
     """A stored file's URL, worked out once: a list page shows dozens of renditions."""
     return default_storage.url(name)

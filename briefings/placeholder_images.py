@@ -13,7 +13,9 @@ RIDGES = 4
 # Sky (top, horizon) and land colours of a few times of day, chosen by the seed.
 PALETTES = {
     "a blue evening sky glowing orange at the horizon": (
-        (38, 78, 140), (247, 190, 120), (44, 62, 80)
+        (38, 78, 140),
+        (247, 190, 120),
+        (44, 62, 80),
     ),
     "a clear pale-blue day sky": ((88, 150, 210), (214, 232, 245), (46, 92, 70)),
     "a deep dusk sky turning pink at the horizon": ((30, 34, 70), (220, 120, 110), (40, 36, 60)),

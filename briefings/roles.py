@@ -29,11 +29,23 @@ TAG_RIGHTS = [
     "briefings.delete_tag",
     "briefings.view_tag",
 ]
+LIBRARY_RIGHTS = [
+    "briefings.add_libraryimage",
+    "briefings.change_libraryimage",
+    "briefings.delete_libraryimage",
+    "briefings.view_libraryimage",
+]
 ROLES = {
-    # Writes, edits their own drafts, submits them for review; deletes only own drafts.
-    WRITER: [*BRIEFING_RIGHTS, "briefings.view_correction"],
-    # Edits everything, publishes, schedules, unpublishes, manages tags.
-    EDITOR: [*BRIEFING_RIGHTS, PUBLISH, *CORRECTION_RIGHTS, *TAG_RIGHTS],
+    # Writes, edits their own drafts, submits them for review; deletes only own drafts;
+    # adds images to the library and uses any.
+    WRITER: [
+        *BRIEFING_RIGHTS,
+        "briefings.view_correction",
+        "briefings.add_libraryimage",
+        "briefings.view_libraryimage",
+    ],  # fmt: skip
+    # Edits everything, publishes, schedules, unpublishes, manages tags and the library.
+    EDITOR: [*BRIEFING_RIGHTS, PUBLISH, *CORRECTION_RIGHTS, *TAG_RIGHTS, *LIBRARY_RIGHTS],
     # Everything, users included.
     ADMIN: None,
 }

@@ -17,7 +17,14 @@ from django.db.models.signals import (
 from django.dispatch import receiver
 
 from . import roles, upkeep
-from .models import Briefing, Correction, Tag, TaggedBriefing, delete_image_files_if_unused
+from .models import (
+    Briefing,
+    Correction,
+    LibraryImage,
+    Tag,
+    TaggedBriefing,
+    delete_image_files_if_unused,
+)
 
 
 @receiver(pre_save, sender=Briefing, dispatch_uid="briefing-before-save")
@@ -44,6 +51,13 @@ def before_briefing_delete(sender, instance, **kwargs):
 def after_correction_change(sender, instance, raw=False, **kwargs):
     if not raw:
         upkeep.correction_changed(instance.briefing_id)
+
+
+@receiver(post_save, sender=LibraryImage, dispatch_uid="library-image-after-save")
+@receiver(post_delete, sender=LibraryImage, dispatch_uid="library-image-after-delete")
+def after_library_image_change(sender, instance, created=False, raw=False, **kwargs):
+    if not (raw or created):  # a new image is in no body yet
+        upkeep.library_image_changed(instance.pk)
 
 
 @receiver(m2m_changed, sender=TaggedBriefing, dispatch_uid="briefing-tags-changed")

@@ -4,12 +4,15 @@ import csv
 import math
 import re
 import unicodedata
-from html import unescape
+from html import escape, unescape
+from typing import NamedTuple
 
 import cmarkgfm
 import nh3
 from cmarkgfm import cmark
 from markupsafe import Markup
+
+from . import images
 
 WORDS_PER_MINUTE = 200
 # The combining diacritical marks of Latin, Greek and Cyrillic; the marks of Indic
@@ -54,6 +57,69 @@ ALLOWED_ATTRIBUTES = {
     "th": {"scope"},
 }
 HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.S)
+
+# Library images in a body: what a figure may hold, its pictures from the renditions
+# folder alone (images.py).
+FIGURE_TAGS = {"img", "span"}
+FIGURE_ATTRIBUTES = {
+    "img": {"src", "srcset", "sizes", "width", "height", "alt", "loading", "decoding"},
+    "figure": {"class"},
+    "span": {"class"},
+}
+LIBRARY_IMAGE = re.compile(r'<img src="image:(\d{1,18})" alt="([^"]*)"(?: title="([^"]*)")? />')
+STANDALONE_IMAGE = re.compile(f"<p>{LIBRARY_IMAGE.pattern}</p>")
+ANY_IMAGE = re.compile(r"<img\b[^>]*>")
+
+
+class LibraryFigure(NamedTuple):
+    alt: str
+    caption: str
+    credit: str
+    renditions: dict
+
+
+def _with_figures(html, library):
+    wanted = {int(found[1]) for found in STANDALONE_IMAGE.finditer(html)}
+    shown = library(wanted) if library and wanted else {}
+
+    def figure(found):
+        image = shown.get(int(found[1]))
+        if image is None:
+            return ""
+        return _figure_html(image, alt=unescape(found[2]), caption=unescape(found[3] or ""))
+
+    # Only a library image on a line of its own is a figure; every other image goes.
+    html = ANY_IMAGE.sub(lambda found: found[0] if LIBRARY_IMAGE.fullmatch(found[0]) else "", html)
+    return LIBRARY_IMAGE.sub("", STANDALONE_IMAGE.sub(figure, html))
+
+
+def _figure_html(image, alt, caption):
+    """A library image as the lead image is shown: renditions, sizes, lazily loaded."""
+    picture = images.picture(image.renditions, "page")
+    if picture is None:
+        return ""
+    caption, credit = caption or image.caption, image.credit
+    parts = [f'<span class="caption">{escape(caption)}</span>' if caption else "",
+             f'<span class="credit">Image: {escape(credit)}</span>' if credit else ""]  # fmt: skip
+    captions = f"<figcaption>{''.join(parts)}</figcaption>" if caption or credit else ""
+    return (
+        f'<figure class="body-image"><img src="{picture["src"]}" srcset="{picture["srcset"]}" '
+        f'sizes="(min-width: 48rem) 46rem, 100vw" width="{picture["width"]}" '
+        f'height="{picture["height"]}" alt="{escape(alt or image.alt)}" loading="lazy" '
+        f'decoding="async">{captions}</figure>'
+    )
+
+
+def _only_renditions(tag, attribute, value):
+    """nh3's check of each attribute it keeps: a picture only from the renditions."""
+    if tag == "img" and attribute in ("src", "srcset"):
+        prefix = images.renditions_url()
+        sources = [part.split()[0] for part in value.split(",") if part.strip()]
+        if not sources or not all(source.startswith(prefix) for source in sources):
+            return None
+    return value
+
+
 TAG = re.compile(r"<[^>]*>")
 FRAGMENT_LINK = re.compile(r'href="#(?!' + BODY_ID_PREFIX + ")")
 
@@ -74,15 +140,22 @@ def typographic(plain):
     return Markup(html.strip().removeprefix("<p>").removesuffix("</p>"))
 
 
-def render_markdown(source):
-    """Return the sanitised HTML for an editor's Markdown, in time linear in its length."""
+def render_markdown(source, library=None):
+    """Return the sanitised HTML for an editor's Markdown, in time linear in its length.
+
+    `library(ids)` gives the library images a body may show, {id: LibraryFigure}: an
+    image of its own on a line, `![](image:<id>)`, becomes their figure; every other
+    image (any other address, raw HTML) is left out.
+    """
     html = cmarkgfm.markdown_to_html_with_extensions(
         source, options=MARKDOWN_OPTIONS, extensions=["table"]
     )
+    html = _with_figures(html, library)
     html = nh3.clean(
         _with_heading_ids(html),
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
+        tags=ALLOWED_TAGS | FIGURE_TAGS,
+        attributes={**ALLOWED_ATTRIBUTES, **FIGURE_ATTRIBUTES},
+        attribute_filter=_only_renditions,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer",
         id_prefix=BODY_ID_PREFIX,

@@ -17,7 +17,10 @@ def test_roles_are_groups_with_their_permissions(db):
         group = Group.objects.get(name=role)
         return {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
 
-    assert rights(roles.WRITER) == {*roles.BRIEFING_RIGHTS, "briefings.view_correction"}
+    assert rights(roles.WRITER) == {
+        *roles.BRIEFING_RIGHTS, "briefings.view_correction", "briefings.add_libraryimage",
+        "briefings.view_libraryimage",
+    }  # fmt: skip
     assert roles.PUBLISH in rights(roles.EDITOR) and "briefings.change_tag" in rights(roles.EDITOR)
     assert "auth.change_user" not in rights(roles.EDITOR)
     assert {"auth.change_user", roles.PUBLISH, "briefings.delete_tag"} <= rights(roles.ADMIN)

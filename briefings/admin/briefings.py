@@ -212,6 +212,8 @@ class BriefingAdmin(WritingEndpoints, admin.ModelAdmin):
                  name="briefings_briefing_page_preview"),
             path("writing/tags/", self.admin_site.admin_view(self.tags_typed_view),
                  name="briefings_briefing_tags_typed"),
+            path("writing/images/", self.admin_site.admin_view(self.library_view),
+                 name="briefings_briefing_library"),
             *super().get_urls(),
         ]  # fmt: skip
 

@@ -4,6 +4,7 @@ typed list will save and who else has a briefing open. The form works without th
 
 from csp.decorators import csp_replace
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
@@ -12,12 +13,15 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django_ratelimit.decorators import ratelimit
 
 from .. import presence, text, upkeep
+from ..bodies import render_body
 from ..forms import TAG_NAME_MAX_LENGTH
-from ..models import Briefing, Status, Tag
+from ..models import Briefing, LibraryImage, Status, Tag
 from ..views.briefings import briefing_response, briefing_to_show
 
 MAX_PREVIEWED = 200_000  # characters of a body or tag list the helpers look at
 TAG_SUGGESTIONS = 10
+LIBRARY_SHOWN = 12
+MAX_LIBRARY_QUERY, MAX_LIBRARY_WORDS = 200, 5
 # The writing screen counts as an editor pauses typing, and previews on demand: a few
 # times a minute.
 PREVIEWS_PER_EDITOR = "60/m"
@@ -32,7 +36,7 @@ class WritingEndpoints:
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         self.refuse_unless_writing(request)
-        html = text.render_markdown(request.POST.get("body", "")[:MAX_PREVIEWED])
+        html = render_body(request.POST.get("body", "")[:MAX_PREVIEWED])
         return JsonResponse({"words": text.word_count(html), "minutes": text.reading_minutes(html)})
 
     @method_decorator(ratelimit(key="user", rate=PREVIEWS_PER_EDITOR, block=True))
@@ -55,6 +59,20 @@ class WritingEndpoints:
             self.refuse_unless_writing(request)
         briefing = unsaved_briefing(request, stored)
         return briefing_response(request, briefing, typed_tag_rows(request.POST.get("tags", "")))
+
+    def library_view(self, request):
+        """Library images whose title or alt text holds the words typed, newest first,
+        with the line that shows each in a body."""
+        self.refuse_unless_writing(request)
+        words = request.GET.get("q", "")[:MAX_LIBRARY_QUERY].split()
+        found = LibraryImage.objects.all()
+        for word in words[:MAX_LIBRARY_WORDS]:
+            found = found.filter(Q(title__icontains=word) | Q(alt__icontains=word))
+        return JsonResponse({"images": [
+            {"title": image.title, "alt": image.alt, "markdown": image.markdown,
+             "thumbnail": (image.thumbnail or {}).get("src", "")}
+            for image in found[:LIBRARY_SHOWN]
+        ]})  # fmt: skip
 
     def tags_typed_view(self, request):
         """The tags a typed list will save (existing spellings reused) and suggestions

@@ -12,6 +12,7 @@ from .briefings import (
     stamp_publication_time,
 )
 from .corrections import Correction, FormerAddress
+from .library import BODY_IMAGE_SCHEME, LibraryImage
 from .search import SearchEntry
 from .tags import (
     MAX_TAGS_PER_BRIEFING,
@@ -26,8 +27,9 @@ from .tags import (
 from .upkeep import PendingUpkeep
 
 __all__ = [
-    "KEPT_BY_UPKEEP", "MAX_TAGS_PER_BRIEFING", "OTHER_INITIAL",
+    "BODY_IMAGE_SCHEME", "KEPT_BY_UPKEEP", "MAX_TAGS_PER_BRIEFING", "OTHER_INITIAL",
     "Briefing", "BriefingQuerySet", "Correction", "FormerAddress", "FormerTagSlug",
+    "LibraryImage",
     "PendingUpkeep", "SearchEntry", "Status", "Tag", "TagPair", "TaggedBriefing",
     "briefing_url", "delete_image_files_if_unused", "published_condition",
     "revisions_refer_to", "stamp_publication_time", "tag_filter_url", "validate_tag_slug",

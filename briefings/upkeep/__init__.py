@@ -9,7 +9,8 @@ folded name, sort key, initial and rendered description; each topic's and each p
 count of public briefings; former addresses; search entries; the surrogate keys of
 cached pages. `manage.py rebuild_derived` recomputes them all (derived.py).
 
-Events: briefing_saved, tags_changing/tags_changed, briefing_deleting, tag_saving/
+Events: briefing_saved, tags_changing/tags_changed, briefing_deleting,
+library_image_changed, tag_saving/
 tag_saved, tags_merged, tag_deleting/tag_deleted, release_due. Signals (signals.py),
 the admin, revisions, generate_briefings and migrations come through them.
 
@@ -29,6 +30,7 @@ from .briefings import (
     briefing_saved,
     copy_onto_links,
     correction_changed,
+    library_image_changed,
     release_due,
     stored_state,
     tags_changed,
@@ -53,6 +55,7 @@ __all__ = [
     "batched", "briefing_deleting", "briefing_editing", "briefing_saved", "carriers_of",
     "copy_onto_links",
     "correction_changed", "fill_briefing_fields", "fill_tag_fields", "finish",
+    "library_image_changed",
     "finish_pending", "lock_briefings", "release_due", "store_cards", "store_tag_names",
     "stored_state", "tag_deleted", "tag_deleting", "tag_names_of", "tag_saved", "tag_saving",
     "tags_changed", "tags_changing", "tags_merged", "too_many_tags_message", "typed_names",

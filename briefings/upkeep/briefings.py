@@ -6,6 +6,7 @@ from django.db import transaction
 from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
+from ..bodies import showing
 from ..caching import surrogate_keys as keys
 from ..models import (
     MAX_TAGS_PER_BRIEFING,
@@ -15,7 +16,14 @@ from ..models import (
     TaggedBriefing,
     TagPair,
 )
-from .copies import after_commit, finish_pending, lock_briefings, store_cards, store_tag_names
+from .copies import (
+    after_commit,
+    fill_briefing_fields,
+    finish_pending,
+    lock_briefings,
+    store_cards,
+    store_tag_names,
+)
 
 
 def stored_state(briefing):
@@ -60,6 +68,22 @@ def correction_changed(briefing_pk):
     slug = Briefing.objects.filter(pk=briefing_pk, counts_as_public=True).values_list("slug")
     for (found,) in slug:
         keys.purge_after_commit({keys.briefing_page(found), keys.CORRECTIONS})
+
+
+@transaction.atomic
+def library_image_changed(image_pk):
+    """A library image was edited or deleted: the bodies that show it are rendered
+    again (a deleted one is then left out), and their pages purged."""
+    carriers = showing(image_pk)
+    lock_briefings(carriers)
+    purged = set()
+    for briefing in Briefing.objects.filter(pk__in=carriers):
+        fill_briefing_fields(briefing)
+        Briefing.objects.filter(pk=briefing.pk).update(
+            body_html=briefing.body_html, reading_minutes=briefing.reading_minutes
+        )
+        purged.add(keys.briefing_page(briefing.slug))
+    keys.purge_after_commit(purged)
 
 
 def release_due():

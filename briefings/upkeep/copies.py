@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
 from .. import cards, search, text
+from ..bodies import render_body
 from ..caching import surrogate_keys as keys
 from ..models import (
     OTHER_INITIAL,
@@ -28,7 +29,7 @@ _pending = threading.local()
 
 def fill_briefing_fields(briefing):
     stamp_publication_time(briefing)
-    briefing.body_html = text.render_markdown(briefing.body)
+    briefing.body_html = render_body(briefing.body)
     briefing.reading_minutes = text.reading_minutes(briefing.body_html)
 
 

@@ -9,7 +9,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from briefings import revisions, roles
-from briefings.models import Briefing, Status
+from briefings.models import Briefing, LibraryImage, Status
+from tests.helpers import image_upload
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -202,3 +203,26 @@ def test_the_writing_screen_fits_and_adds_no_accessibility_faults(
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, "scrolls sideways"
     context.close()
+
+
+def test_a_library_image_goes_into_the_text_and_shows_in_the_preview(
+    live_server, transactional_db, logged_in_page
+):
+    image = LibraryImage.objects.create(
+        file=image_upload(), title="Kailash", alt="A snow-capped peak", credit="Desk"
+    )
+    newsroom_member(roles.WRITER, "meera", "Meera")
+    page = logged_in_page("meera")
+    page.goto(f"{live_server.url}/admin/briefings/briefing/add/")
+    page.fill("#id_body", "The route.")
+    page.get_by_text("Show an image from the library in the text").click()
+    page.fill("#library-q", "peak")
+    page.get_by_role("button", name="Kailash — A snow-capped peak").click()
+    assert page.input_value("#id_body") == f"The route.\n\n![](image:{image.pk})\n\n"
+    page.fill("#id_title", "Pilgrims return")
+    page.get_by_role("button", name="Preview the page").click()
+    frame = page.frame_locator("iframe[name=page-preview]")
+    figure = frame.locator("figure.body-image img")
+    figure.wait_for()
+    assert figure.get_attribute("alt") == "A snow-capped peak"
+    assert figure.get_attribute("loading") == "lazy"

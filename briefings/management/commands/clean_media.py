@@ -1,5 +1,6 @@
 """Remove image files that no briefing and no revision refers to any more."""
 
+import itertools
 import re
 import time
 
@@ -8,7 +9,7 @@ from django.core.management.base import BaseCommand
 from reversion.models import Version
 
 from briefings import images
-from briefings.models import Briefing
+from briefings.models import Briefing, LibraryImage
 
 ORIGINALS_DIR = Briefing._meta.get_field("lead_image").upload_to.rstrip("/")
 # Newer files may belong to a save still in progress.
@@ -34,11 +35,14 @@ class Command(BaseCommand):
 
 
 def files_in_use():
-    """Every file a briefing shows, and every original a revision names."""
+    """Every file a briefing or the image library shows, and every original a revision
+    names."""
     used = set()
-    for original, renditions in (
-        Briefing.objects.exclude(lead_image="").values_list("lead_image", "renditions").iterator()
-    ):
+    shown = [
+        Briefing.objects.exclude(lead_image="").values_list("lead_image", "renditions"),
+        LibraryImage.objects.values_list("file", "renditions"),
+    ]
+    for original, renditions in itertools.chain.from_iterable(rows.iterator() for rows in shown):
         used.update(images.stored_files(original, renditions))
     pattern = re.compile(re.escape(ORIGINALS_DIR) + r'/[^"\\]+')
     versions = Version.objects.get_for_model(Briefing).filter(

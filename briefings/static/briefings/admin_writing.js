@@ -50,6 +50,39 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 
+  // Library images, found by title or alt text, put in the text on a line of their own.
+  const picker = document.getElementById("library-picker");
+  if (picker && body) {
+    const search = picker.querySelector(".library-search");
+    const query = picker.querySelector("#library-q");
+    const results = picker.querySelector(".library-results");
+    search.hidden = false;
+    const insert = (markdown) => {
+      const at = body.selectionEnd ?? body.value.length;
+      const before = body.value.slice(0, at).replace(/\n*$/, "");
+      const after = body.value.slice(at).replace(/^\n*/, "");
+      body.value = `${before}${before ? "\n\n" : ""}${markdown}\n\n${after}`;
+      body.focus();
+      body.dispatchEvent(new Event("input", { bubbles: true }));
+    };
+    const find = async () => {
+      const response = await fetch(`${helpers.dataset.libraryUrl}?q=${encodeURIComponent(query.value)}`);
+      if (!response.ok) return;
+      const { images } = await response.json();
+      results.replaceChildren(...images.map((image) => {
+        const item = element("li");
+        const button = element("button", { type: "button", className: "library-choice" });
+        if (image.thumbnail) button.append(element("img", { src: image.thumbnail, alt: "" }));
+        button.append(element("span", {}, `${image.title} — ${image.alt}`));
+        button.addEventListener("click", () => insert(image.markdown));
+        item.append(button);
+        return item;
+      }));
+    };
+    query.addEventListener("input", later(find, 250));
+    picker.addEventListener("toggle", () => { if (picker.open) find(); });
+  }
+
   // Ctrl-S or ⌘-S takes the screen's first action: Save draft, Save or Update.
   const firstAction = form.querySelector("button[name=_action]");
   addEventListener("keydown", (event) => {
