@@ -182,7 +182,10 @@ def test_the_writing_screen_fits_and_adds_no_accessibility_faults(
     admin = newsroom_member(roles.ADMIN, "asha", "Asha")
     admin.is_superuser = True
     admin.save()
-    context = browser.new_context(bypass_csp=True, viewport={"width": width, "height": 900})
+    # A browser 10.5 hours behind the newsroom: no note about it beside the dates.
+    context = browser.new_context(
+        bypass_csp=True, viewport={"width": width, "height": 900}, timezone_id="America/New_York"
+    )
     page = context.new_page()
     page.goto(f"{live_server.url}/admin/login/")
     page.fill("#id_username", "asha")
@@ -202,6 +205,17 @@ def test_the_writing_screen_fits_and_adds_no_accessibility_faults(
         assert side["y"] > body["y"], "one column"
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, "scrolls sideways"
+    page.locator("#id_published_at_0").wait_for()
+    notes = page.get_by_text(re.compile("hours? (behind|ahead of) server time"))
+    assert notes.count() and not any(note.is_visible() for note in notes.all())
+    if width >= 1100:
+        Briefing.objects.filter(pk=briefing.pk).update(title="A very long title " * 12)
+        page.goto(f"{live_server.url}/admin/briefings/briefing/")
+        title = page.locator("#result_list .field-title a").first
+        line = float(title.evaluate("e => parseFloat(getComputedStyle(e).lineHeight)"))
+        assert title.bounding_box()["height"] <= 2 * line + 1, "two lines at most"
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, "the change list fits"
     context.close()
 
 
