@@ -60,6 +60,7 @@ def main():
             page.fill("#id_password", EDITOR[1])
             page.click("input[type=submit]")
             page.get_by_role("link", name="From Kazan to Beijing: how the thaw took shape").click()
+            page.wait_for_load_state()  # the whole screen, its side column included
             shoot(page, "admin-writing")
             page.get_by_role("button", name="Preview the page").click()
             frame = page.frame_locator("iframe[name=page-preview]")

@@ -20,6 +20,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from taggit.models import Tag as TaggitTag
 
 from .. import presence, revisions, roles, upkeep, workflow
@@ -52,7 +53,7 @@ class CorrectionInline(admin.TabularInline):
 @admin.register(Briefing)
 class BriefingAdmin(WritingEndpoints, admin.ModelAdmin):
     form = BriefingAdminForm
-    list_display = ["title", "state", "published", "byline", "tag_list", "changed"]
+    list_display = ["title", "state", "byline", "tag_list", "changed"]
     list_select_related = ["author"]
     list_filter = [WhoseFilter, StateFilter, MostUsedTagFilter, "published_at"]
     search_fields = ["title", "standfirst", "body", "tags__name"]
@@ -344,24 +345,20 @@ class BriefingAdmin(WritingEndpoints, admin.ModelAdmin):
                 messages.INFO,
             )
 
-    @admin.display(description="State", ordering="status")
+    @admin.display(description="State", ordering="published_at")
     def state(self, briefing):
+        """The state as an editor thinks of it, with its date when it has one."""
         if briefing.status != Status.PUBLISHED:
             return briefing.get_status_display()
-        if briefing.is_published_now:
-            return "Published"
-        when = date_format(timezone.localtime(briefing.published_at), "DATETIME_FORMAT")
-        return f"Scheduled for {when}"
+        when = short_time(briefing.published_at)
+        label = "Published" if briefing.is_published_now else "Scheduled for"
+        return format_html("{}<br>{}", label, when)
 
     @admin.display(description="Topics")
     def tag_list(self, briefing):
         names = [tag.name for tag in briefing.tags.all()]
         shown = ", ".join(names[:LISTED_TOPICS])
         return f"{shown} +{len(names) - LISTED_TOPICS}" if len(names) > LISTED_TOPICS else shown
-
-    @admin.display(description="Published", ordering="published_at")
-    def published(self, briefing):
-        return short_time(briefing.published_at) if briefing.published_at else "—"
 
     @admin.display(description="Author", ordering="author__first_name")
     def byline(self, briefing):
