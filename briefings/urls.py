@@ -2,7 +2,7 @@ from django.urls import path, register_converter
 
 from . import feeds, sitemaps
 from .converters import NumberConverter, TagSlugsConverter
-from .views import archive, authors, briefings, search, tags
+from .views import archive, authors, briefings, health, search, tags
 
 register_converter(TagSlugsConverter, "tag_slugs")
 register_converter(NumberConverter, "number")
@@ -26,6 +26,8 @@ urlpatterns = [
     path("tags/<tag_slugs:slugs>/feed.json", feeds.tag_json, name="tag_feed_json"),
     path("tags/<tag_slugs:slugs>/follow/", feeds.follow_tags, name="tag_follow"),
     path("robots.txt", sitemaps.robots_txt, name="robots"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("favicon.ico", briefings.favicon, name="favicon"),
     path("sitemap.xml", sitemaps.sitemap_index, name="sitemap"),
     path("sitemap-<str:section>.xml", sitemaps.sitemap_section, name="sitemap_section"),

@@ -252,6 +252,8 @@ TAGGIT_STRING_FROM_TAGS = "briefings.text.tag_names_text"
 
 # Production hardening, each switchable for a plain-HTTP benchmark or a proxy.
 SECURE_SSL_REDIRECT = env_flag("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+# The proxy probes nodes over plain HTTP (briefings/views/health.py).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SESSION_COOKIE_SECURE = env_flag("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG else "31536000"))

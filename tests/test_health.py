@@ -1,0 +1,63 @@
+"""A node's liveness and readiness, for the proxy's probes and the operator."""
+
+import pytest
+from django.db import OperationalError
+
+from briefings.views import health
+
+
+@pytest.fixture(autouse=True)
+def migrations_not_yet_checked(monkeypatch):
+    monkeypatch.setattr(health, "_migrated", False)
+
+
+def test_liveness_answers_without_the_database(client, settings, monkeypatch):
+    settings.RELEASE_DUE_IN_REQUESTS = False  # as in production, where the runner releases
+    monkeypatch.setattr(health, "_database", lambda: 1 / 0)
+    response = client.get("/healthz")
+    assert (response.status_code, response.content) == (200, b"ok\n")
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_readiness_checks_database_cache_storage_and_migrations(client, db):
+    response = client.get("/readyz")
+    assert response.status_code == 200
+    assert response.json() == {
+        "ready": True, "database": "ok", "cache": "ok", "storage": "ok", "migrations": "ok"
+    }  # fmt: skip
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_a_failing_database_makes_the_node_not_ready(client, db, monkeypatch):
+    def unreachable():
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(health, "_database", unreachable)
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "failed: OperationalError"
+
+
+def test_a_cache_that_keeps_nothing_makes_the_node_not_ready(client, db, settings):
+    settings.CACHES = {
+        **settings.CACHES, "default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    }  # fmt: skip
+    response = client.get("/readyz")
+    assert response.status_code == 503 and response.json()["cache"].startswith("failed")
+
+
+def test_unapplied_migrations_make_the_node_not_ready(client, db, monkeypatch):
+    monkeypatch.setattr(
+        "django.db.migrations.executor.MigrationExecutor.migration_plan",
+        lambda self, targets: [("briefings", "0099_future")],
+    )
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["migrations"] == "failed: 1 not applied"
+
+
+def test_probes_are_answered_over_plain_http_when_pages_redirect(client, db, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/").status_code == 301
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/readyz").status_code == 200
