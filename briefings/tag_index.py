@@ -4,7 +4,6 @@
 topic. Names starting with a digit or a letter outside A–Z are under "other".
 """
 
-from django.db.models import Exists
 from django.http import Http404
 
 from .models import OTHER_INITIAL, Tag
@@ -30,19 +29,6 @@ def read_index_query(query):
 def index_query_key(query):
     section, after = read_index_query(query)
     return "" if section is None else f"section={section}&after={after or ''}"
-
-
-def sections_in_use():
-    """The sections that hold a topic in use, for the A–Z: one query, one index probe
-    per section (read from any one row of the topics table; none when it is empty)."""
-    probes = {
-        f"in_use_{index}": Exists(Tag.objects.in_use().filter(initial=_initial(section)))
-        for index, section in enumerate(SECTIONS)
-    }
-    found = list(Tag.objects.order_by().values(**probes)[:1])
-    if not found:
-        return []
-    return [section for index, section in enumerate(SECTIONS) if found[0][f"in_use_{index}"]]
 
 
 def _initial(section):
