@@ -11,6 +11,7 @@ to keep. Nothing another editor saved is ever undone without that choice.
 from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
+from reversion.models import Version
 from taggit.utils import edit_string_for_tags, parse_tags
 
 from . import text
@@ -58,7 +59,7 @@ def base_values(briefing, version_id):
     names none of this briefing's (a form from before revisions were kept, say)."""
     try:
         version = history(briefing).get(pk=int(version_id))
-    except (ValueError, TypeError, OverflowError, history(briefing).model.DoesNotExist):
+    except (ValueError, TypeError, OverflowError, Version.DoesNotExist):
         return None
     return stored_fields(version)
 

@@ -31,9 +31,9 @@ SITE_TITLE = "Briefings"
 SITE_DESCRIPTION = "Short, sourced briefings on foreign affairs."
 
 
-def newest_briefings(selected=(), fields=None):
-    """The newest public briefings, carrying every selected tag if any are given; with
-    these fields only, or with what a feed item shows."""
+def newest_briefings(selected=(), fields=None, count=FEED_ITEMS):
+    """The newest `count` public briefings, carrying every selected tag if any are
+    given; with these fields only, or with what a feed item shows."""
     briefings = Briefing.objects.published()
     if fields:
         briefings = briefings.only(*fields)
@@ -43,9 +43,9 @@ def newest_briefings(selected=(), fields=None):
         links = TaggedBriefing.objects.public_with_all(rarest_first(selected))
         ids = links.order_by("-published_at", "-content_object").values_list(
             "content_object", flat=True
-        )[:FEED_ITEMS]
+        )[:count]
         briefings = briefings.filter(pk__in=list(ids))
-    return list(briefings.order_by("-published_at", "-pk")[:FEED_ITEMS])
+    return list(briefings.order_by("-published_at", "-pk")[:count])
 
 
 class WithContentRss(Rss201rev2Feed):
@@ -263,7 +263,7 @@ def follow_page(request, selected, addresses):
         "selected": selected,
         "name": " + ".join(tag.name for tag in selected) or SITE_TITLE,
         "addresses": addresses,
-        "briefings": newest_briefings(selected, fields=FOLLOW_FIELDS)[:FOLLOW_LATEST],
+        "briefings": newest_briefings(selected, fields=FOLLOW_FIELDS, count=FOLLOW_LATEST),
         "page_url": filter_url([tag.slug for tag in selected]) if selected else None,
     }
     return render(request, "briefings/follow.html", context)

@@ -3,6 +3,7 @@
 import functools
 import io
 import secrets
+from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -62,6 +63,31 @@ def _check_format_and_size(image):
             f"The image is {width} × {height} pixels, too narrow for a lead image: one side "
             f"can be at most {MAX_ASPECT} times the other."
         )
+
+
+def is_new_upload(field_file):
+    """Whether an image field holds a file just uploaded, not yet stored."""
+    return bool(field_file) and not field_file._committed
+
+
+def store_upload(field_file):
+    """Store a new upload re-encoded without metadata; return its renditions."""
+    cleaned = strip_metadata(field_file)
+    field_file.save(cleaned.name, cleaned, save=False)
+    with field_file.open("rb"):  # closed again once the renditions are made
+        return make_renditions(field_file)
+
+
+@contextmanager
+def kept_only_if_saved(field_file, renditions, new_upload):
+    """Around a model save: a new upload's files are removed again if the save fails,
+    as no one would keep them."""
+    try:
+        yield
+    except Exception:
+        if new_upload:
+            delete_files(stored_files(field_file.name, renditions))
+        raise
 
 
 def strip_metadata(file):

@@ -209,21 +209,14 @@ class Briefing(models.Model):
                 for field in self._meta.concrete_fields
                 if not field.primary_key and field.name not in KEPT_BY_UPKEEP
             ]
-        new_upload = self.lead_image and not self.lead_image._committed
+        new_upload = images.is_new_upload(self.lead_image)
         previous_image = self.stored_image() if new_upload or not self.lead_image else None
         if new_upload:
-            cleaned = images.strip_metadata(self.lead_image)
-            self.lead_image.save(cleaned.name, cleaned, save=False)
-            with self.lead_image.open("rb"):  # closed again once the renditions are made
-                self.renditions = images.make_renditions(self.lead_image)
+            self.renditions = images.store_upload(self.lead_image)
         elif not self.lead_image:
             self.renditions = {}
-        try:
+        with images.kept_only_if_saved(self.lead_image, self.renditions, new_upload):
             super().save(*args, **kwargs)
-        except Exception:
-            if new_upload:  # files of a save that failed would be kept by no one
-                images.delete_files(images.stored_files(self.lead_image.name, self.renditions))
-            raise
         if previous_image:
             transaction.on_commit(lambda: delete_image_files_if_unused(*previous_image))
 

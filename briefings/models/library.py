@@ -37,18 +37,11 @@ class LibraryImage(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        new_upload = self.file and not self.file._committed
+        new_upload = images.is_new_upload(self.file)
         if new_upload:
-            cleaned = images.strip_metadata(self.file)
-            self.file.save(cleaned.name, cleaned, save=False)
-            with self.file.open("rb"):
-                self.renditions = images.make_renditions(self.file)
-        try:
+            self.renditions = images.store_upload(self.file)
+        with images.kept_only_if_saved(self.file, self.renditions, new_upload):
             super().save(*args, **kwargs)
-        except Exception:
-            if new_upload:  # files of a save that failed would be kept by no one
-                images.delete_files(images.stored_files(self.file.name, self.renditions))
-            raise
 
     def delete(self, *args, **kwargs):
         files = images.stored_files(self.file.name, self.renditions)
