@@ -45,7 +45,7 @@ def test_a_briefings_lastmod_moves_only_with_a_substantive_update(
     client, make_briefing, django_capture_on_commit_callbacks
 ):
     briefing = make_briefing(published_at=timezone.now() - timedelta(days=3))
-    went_out = f"<lastmod>{briefing.published_at.date().isoformat()}"
+    went_out = f"<lastmod>{timezone.localtime(briefing.published_at).date().isoformat()}"
     with django_capture_on_commit_callbacks(execute=True):
         briefing.body = "A small fix."
         briefing.save()
@@ -54,7 +54,7 @@ def test_a_briefings_lastmod_moves_only_with_a_substantive_update(
         briefing.revised_at = timezone.now()
         briefing.save()
     updated = client.get("/sitemap-briefings.xml").content.decode()
-    assert f"<lastmod>{timezone.now().date().isoformat()}" in updated
+    assert f"<lastmod>{timezone.localdate().isoformat()}" in updated
 
 
 def test_sections_are_split_into_pages_and_bad_pages_are_not_found(
