@@ -20,12 +20,14 @@ from .models import (
     Briefing,
     FormerAddress,
     FormerTagSlug,
+    IndexSection,
     PendingUpkeep,
     SearchEntry,
     Tag,
     TaggedBriefing,
     TagPair,
 )
+from .tag_index import SECTION_INITIALS
 
 BATCH_SIZE = 1000
 
@@ -148,6 +150,28 @@ def recount(pks=None):
     true = _true_counts()
     tags = [Tag(pk=pk, published_count=true.get(pk, 0)) for pk in pks]
     Tag.objects.bulk_update(tags, ["published_count"], batch_size=BATCH_SIZE)
+
+
+def _true_sections():
+    in_use = Tag.objects.in_use().order_by()
+    return dict(in_use.values_list("initial").annotate(count=Count("pk")))
+
+
+def _sections_differing(progress=None):
+    true = _true_sections()
+    stored = dict(IndexSection.objects.values_list("initial", "topics_in_use"))
+    return [
+        initial for initial in SECTION_INITIALS if stored.get(initial, 0) != true.get(initial, 0)
+    ]
+
+
+def recount_sections(initials=SECTION_INITIALS):
+    """Set these index sections' counts (all, by default) from the topics in use."""
+    true = _true_sections()
+    for initial in initials:
+        IndexSection.objects.update_or_create(
+            initial=initial, defaults={"topics_in_use": true.get(initial, 0)}
+        )
 
 
 def _true_pairs():
@@ -273,6 +297,9 @@ SCOPES = {
         "the public flag and date copied onto topic links",
         _link_copies_differing, _copy_onto_links),
     "counts": Scope("each topic's count of public briefings", _counts_differing, recount),
+    "sections": Scope(
+        "each topics index section's count of topics in use",
+        _sections_differing, recount_sections),
     "pairs": Scope("each two topics' count of public briefings", _pairs_differing, recount_pairs),
     "tag_names": Scope(
         "each briefing's topics as typed, for revisions",

@@ -6,7 +6,7 @@ topic. Names starting with a digit or a letter outside A–Z are under "other".
 
 from django.http import Http404
 
-from .models import OTHER_INITIAL, Tag
+from .models import OTHER_INITIAL, IndexSection, Tag
 
 SECTIONS = [*"abcdefghijklmnopqrstuvwxyz", "other"]
 SECTION_PAGE_SIZE = 200
@@ -33,6 +33,15 @@ def index_query_key(query):
 
 def _initial(section):
     return OTHER_INITIAL if section == "other" else section
+
+
+SECTION_INITIALS = [_initial(section) for section in SECTIONS]
+
+
+def sections_in_use():
+    """The sections that hold a topic in use, in A–Z order (their stored counts)."""
+    held = set(IndexSection.objects.filter(topics_in_use__gt=0).values_list("initial", flat=True))
+    return [section for section in SECTIONS if _initial(section) in held]
 
 
 def tags_in_section(section, after):

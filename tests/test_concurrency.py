@@ -168,7 +168,7 @@ def test_a_merge_racing_an_unpublish_leaves_the_counts_right(public_briefing):
     for thread, raised in threads:
         thread.join(timeout=60)
         assert raised == []
-    for name in ("counts", "pairs", "links"):
+    for name in ("counts", "sections", "pairs", "links"):
         assert derived.SCOPES[name].differing() == [], name
     assert not PendingUpkeep.objects.exists()
     call_command("rebuild_derived", "--check")

@@ -25,8 +25,8 @@ EXPECTED_QUERIES = {
     # + how many briefings the combination holds, the narrowing tags' names
     "two most popular tags": 5,
     "more topics": 2,
-    "tags index": 1,
-    "tags index section": 1,
+    "tags index": 2,  # the sections that hold topics, the most used
+    "tags index section": 2,  # the sections, the section's page of topics
     # the archive's first and last years, then one count for each of them or their months
     "archive": 2,
     "archive year": 2,

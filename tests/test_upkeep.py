@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from briefings import search, upkeep
+from briefings import search, tag_index, upkeep
 from briefings.models import (
     MAX_TAGS_PER_BRIEFING,
     Briefing,
@@ -190,3 +190,36 @@ def test_sqlite_runs_in_wal_with_a_busy_timeout_and_immediate_writes(settings, t
     with sqlite3.connect(tmp_path / "site.sqlite3") as database:
         database.executescript(options["init_command"])
         assert database.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+
+
+def test_the_index_sections_follow_topics_into_and_out_of_use(make_briefing, committed):
+    def held():
+        return tag_index.sections_in_use()
+
+    draft = make_briefing(tags=["Border talks"], status=Status.DRAFT)
+    assert held() == [], "a draft's topics are not in use"
+    briefing = make_briefing(tags=["SCO", "Border talks", "75th anniversary"])
+    assert held() == ["b", "s", "other"]
+    with committed():
+        briefing.tags.remove(Tag.objects.get(name="SCO"))
+    assert held() == ["b", "other"]
+    sco = Tag.objects.get(name="SCO")
+    with committed():
+        briefing.tags.add(sco)
+    border = Tag.objects.get(name="Border talks")
+    border.name = "Frontier talks"
+    with committed():
+        border.save()
+    assert held() == ["f", "s", "other"], "a rename moves the topic's letter"
+    with committed():
+        Tag.objects.get(name="75th anniversary").delete()
+    assert held() == ["f", "s"]
+    with committed():
+        upkeep.tags_merged(Tag.objects.create(name="Anniversary"), [sco])
+    assert held() == ["a", "f"], "the merged topic's section empties, the kept one's fills"
+    briefing.status = Status.DRAFT
+    with committed():
+        briefing.save()
+    assert held() == [], "only drafts carry topics now"
+    assert draft.tags.get().name == "Frontier talks"
+    call_command("rebuild_derived", "--check", "--only", "sections")

@@ -262,6 +262,8 @@ def test_tag_index_lists_tags_with_published_counts(client, make_briefing):
     chips = r'<a href="/tags/([^/]+)/">([^<]+) <span class="count">\((\d+)'
     assert re.findall(chips, html) == [("india", "India", "2"), ("sco", "SCO", "1")]
     assert "Secret plans" not in html
+    letters = re.findall(r'<a href="\?section=(\w+)"', html)
+    assert letters == ["i", "s"], "only the letters that hold topics in use"
 
 
 # Drafts and scheduled briefings

@@ -18,6 +18,7 @@ from .tags import (
     MAX_TAGS_PER_BRIEFING,
     OTHER_INITIAL,
     FormerTagSlug,
+    IndexSection,
     Tag,
     TaggedBriefing,
     TagPair,
@@ -29,6 +30,7 @@ from .upkeep import PendingUpkeep
 __all__ = [
     "BODY_IMAGE_SCHEME", "KEPT_BY_UPKEEP", "MAX_TAGS_PER_BRIEFING", "OTHER_INITIAL",
     "Briefing", "BriefingQuerySet", "Correction", "FormerAddress", "FormerTagSlug",
+    "IndexSection",
     "LibraryImage",
     "PendingUpkeep", "SearchEntry", "Status", "Tag", "TagPair", "TaggedBriefing",
     "briefing_url", "delete_image_files_if_unused", "published_condition",

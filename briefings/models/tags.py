@@ -214,6 +214,19 @@ class TagPair(models.Model):
         return f"{self.tag} & {self.other}: {self.count}"
 
 
+class IndexSection(models.Model):
+    """How many topics in use start with one initial ("#" for the rest), so the topics
+    index links only the letters that hold some with one small read. A row per section,
+    made by the migration; the count is kept by upkeep where a topic comes into use or
+    leaves it, is renamed under another letter or is deleted."""
+
+    initial = models.CharField(max_length=1, primary_key=True)
+    topics_in_use = models.IntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.initial}: {self.topics_in_use}"
+
+
 class FormerTagSlug(models.Model):
     """A tag's address before a rename or a merge: it leads to the tag with a 301."""
 

@@ -6,8 +6,9 @@ copies stored on the briefing row and the after-commit queue.
 Derived values: a briefing's rendered body, reading time, card, tag names as typed and
 public flag (`counts_as_public`, copied onto its tag links with its date); a topic's
 folded name, sort key, initial and rendered description; each topic's and each pair's
-count of public briefings; former addresses; search entries; the surrogate keys of
-cached pages. `manage.py rebuild_derived` recomputes them all (derived.py).
+count of public briefings; each index section's count of topics in use; former
+addresses; search entries; the surrogate keys of cached pages. `manage.py
+rebuild_derived` recomputes them all (derived.py).
 
 Events: briefing_saved, tags_changing/tags_changed, briefing_deleting,
 library_image_changed, tag_saving/

@@ -24,6 +24,7 @@ from .copies import (
     store_cards,
     store_tag_names,
 )
+from .topics import count_in_sections
 
 
 def stored_state(briefing):
@@ -192,13 +193,17 @@ def tags_changed(briefing_pk, tag_pks, delta):
 
 
 def _adjust_counts(changed, together, delta):
-    """Add delta to the counts of the changed tags, and of their pairs with the others.
+    """Add delta (+1 or -1) to the counts of the changed tags, of their pairs with the
+    others, and of the index sections where a tag came into use or left it.
 
     The tags are locked in id order first; then one bounded statement per tag (at most
     MAX_TAGS_PER_BRIEFING of them, each naming at most that many partners).
     """
     _lock_tags(together)
     Tag.objects.filter(pk__in=changed).update(published_count=F("published_count") + delta)
+    # A count of 1 after +1, or of 0 after -1: the topic came into use or left it.
+    crossed = Tag.objects.filter(pk__in=changed, published_count=max(delta, 0))
+    count_in_sections(crossed.values_list("initial", flat=True), delta)
     for tag in sorted(together):
         partners = (together if tag in changed else changed) - {tag}
         if not partners:

@@ -1,12 +1,16 @@
 """Events of a topic: saved (renamed), merged, deleted."""
 
+from collections import Counter
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 
 from ..caching import surrogate_keys as keys
 from ..models import (
     Briefing,
     FormerTagSlug,
+    IndexSection,
     Tag,
     TaggedBriefing,
 )
@@ -14,10 +18,13 @@ from .copies import after_commit, fill_tag_fields, lock_briefings
 
 
 def tag_saving(tag):
-    """Before a topic's save: fill its fields, and remember its stored name and slug."""
+    """Before a topic's save: fill its fields, and remember its stored name, slug and initial."""
     fill_tag_fields(tag)
-    stored = Tag.objects.filter(pk=tag.pk).values_list("name", "slug").first() if tag.pk else None
-    tag._stored_name_and_slug = stored
+    stored = None
+    if tag.pk:
+        stored = Tag.objects.filter(pk=tag.pk).values_list("name", "slug", "initial").first()
+    tag._stored_name_and_slug = stored[:2] if stored else None
+    tag._stored_initial = stored[2] if stored else None
 
 
 @transaction.atomic
@@ -32,6 +39,7 @@ def tag_saved(tag, created):
         FormerTagSlug.objects.update_or_create(slug=old_slug, defaults={"tag": tag})
     if created:
         return
+    _follow_initial(tag)
     if stored != (tag.name, tag.slug):
         after_commit({keys.SITE}, carriers_of(tag.pk))
     else:
@@ -77,11 +85,33 @@ def tags_merged(keep, others):
 def tag_deleting(tag):
     tag._carriers = carriers_of(tag.pk)
     lock_briefings(tag._carriers)
+    in_use = Tag.objects.in_use().filter(pk=tag.pk)
+    tag._counted_under = list(in_use.values_list("initial", flat=True))  # its section, if in use
 
 
 @transaction.atomic
 def tag_deleted(tag):
+    count_in_sections(getattr(tag, "_counted_under", []), -1)
     after_commit({keys.SITE}, getattr(tag, "_carriers", []))
+
+
+def _follow_initial(tag):
+    """A topic in use renamed under another letter moves to that section of the index."""
+    before = getattr(tag, "_stored_initial", None)
+    if before == tag.initial or not Tag.objects.in_use().filter(pk=tag.pk).exists():
+        return
+    count_in_sections([before], -1)
+    count_in_sections([tag.initial], +1)
+
+
+def count_in_sections(initials, delta):
+    """Add delta to each listed initial's count of topics in use (once per listing), in
+    initial order, so that two events never wait on each other in a circle. A section's
+    row is made at 0 if missing (an emptied database has none)."""
+    for initial, times in sorted(Counter(initials).items()):
+        IndexSection.objects.bulk_create([IndexSection(initial=initial)], ignore_conflicts=True)
+        sections = IndexSection.objects.filter(initial=initial)
+        sections.update(topics_in_use=F("topics_in_use") + delta * times)
 
 
 def topics_of(briefing_pks):

@@ -17,7 +17,7 @@ from ..tag_filters import (
     narrowing_links,
     rarest_first,
 )
-from ..tag_index import SECTIONS, index_query_key, read_index_query, tags_in_section
+from ..tag_index import index_query_key, read_index_query, sections_in_use, tags_in_section
 from .lookups import answers_lookups, find_filter, tag_pages
 
 INDEX_TOP_TOPICS = 60
@@ -34,7 +34,7 @@ def tag_index(request):
         context = {"top_topics": most_used_topics(INDEX_TOP_TOPICS)}
     else:
         context = {"section": section, **tags_in_section(section, after)}
-    context["sections"] = SECTIONS
+    context["sections"] = sections_in_use()
     return render(request, "briefings/tag_index.html", context)
 
 

@@ -92,6 +92,7 @@ class Command(BaseCommand):
             # bulk_create sends no signals: the counts are derived afresh, as a repair would.
             derived.recount()
             derived.recount_pairs()
+            derived.recount_sections()
             surrogate_keys.purge_after_commit({surrogate_keys.SITE})
         analyze()
         self.stdout.write(
