@@ -266,6 +266,22 @@ def test_another_workers_change_shows_here_within_a_second(
     assert not is_cached(client, "/", django_assert_num_queries)
 
 
+def test_a_shared_store_that_lost_everything_never_brings_back_a_page_from_before_an_edit(
+    client, make_briefing, clock, committed
+):
+    briefing = make_briefing(title="Old title")
+    caches["default"].clear()  # a Redis restarted empty
+    clock.shift(1.01)
+    assert "Old title" in client.get("/").content.decode()  # stored under what it reads now
+    briefing.title = "New title"
+    with committed():
+        briefing.save()
+    caches["default"].clear()  # lost again, purge and all
+    clock.shift(1.01)
+    html = client.get("/").content.decode()
+    assert "New title" in html and "Old title" not in html
+
+
 def test_a_scheduled_briefing_appears_on_cached_pages_when_its_time_comes(
     client, make_briefing, clock, committed
 ):

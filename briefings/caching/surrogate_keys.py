@@ -12,7 +12,10 @@ REFRESH_SECONDS, so a purge made in one worker shows in the others within that t
 and a cached page costs at most one look-up a second per key.
 
 A version lives a little longer than any page stored under the one before it; once it
-expires the key reads as version "0" again, which no live page is stored under.
+expires the key reads as the store's generation again, which no live page is stored
+under. The generation is a random value the store keeps for good: a store that lost
+everything (a Redis restarted empty) gets a new one, so no key can read as a version a
+page was stored under before the loss, and no page from before an edit comes back.
 
 If the shared store fails (a Redis that hangs or is down), pages are served uncached and
 the store is left alone for RETRY_SECONDS; purges made meanwhile are kept in this
@@ -34,6 +37,7 @@ SITE = "site"  # names, slugs and anything else every page may show
 LATEST_LIST = "latest"  # the home list at every depth
 TAG_COUNTS = "tag-counts"  # the tags index and the topic counts
 CORRECTIONS = "corrections"  # the list of all corrections
+GENERATION = "briefings:generation"  # the version of every key never purged
 REFRESH_SECONDS = 1.0
 REMEMBERED_AT_MOST = 10_000  # URLs can name any tag: what a worker remembers is bounded
 RETRY_SECONDS = 5.0
@@ -82,13 +86,14 @@ class SharedVersions:
             try:
                 self._send_unsent()
                 stored_as = {key: version_key(key) for key in stale}
-                found = cache.get_many(stored_as.values())
+                found = cache.get_many([GENERATION, *stored_as.values()])
+                generation = found.get(GENERATION) or _new_generation()
             except RedisError:
                 self._mark_down(now)
                 return None
             with self.lock:
                 for key in stale:
-                    self.known[key] = (found.get(stored_as[key], "0"), now)
+                    self.known[key] = (found.get(stored_as[key], generation), now)
         return [self.known[key][0] for key in keys]
 
     def purge(self, keys):
@@ -136,6 +141,13 @@ class SharedVersions:
         with self.lock:
             self.down_until = now + RETRY_SECONDS
             self.known.clear()
+
+
+def _new_generation():
+    """The store's generation: a new one if it has none (first use, or everything lost);
+    of two workers making one at once, the first to store it wins."""
+    cache.add(GENERATION, uuid.uuid4().hex, timeout=None)
+    return cache.get(GENERATION)
 
 
 shared_versions = SharedVersions()
