@@ -113,10 +113,23 @@ TEMPLATES = [
 ]
 
 DATABASES = {
+    # A kept connection is checked before each request reuses it, so a database that
+    # restarted costs no request an error.
     "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=600
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=600, conn_health_checks=True
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that cannot be reached fails a request in seconds, never hangs it; no
+    # statement runs past its limit, whoever sent it (the request backstop stops a
+    # request's queries sooner).
+    DATABASES["default"]["OPTIONS"] = {
+        "connect_timeout": int(os.environ.get("DJANGO_DB_CONNECT_SECONDS", "3")),
+        "options": "-c statement_timeout={}s".format(
+            int(os.environ.get("DJANGO_DB_STATEMENT_SECONDS", "30"))
+        ),
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Several workers on one file: readers never wait for a writer (WAL), a writer waits
     # its turn rather than failing (timeout), and a transaction that will write takes

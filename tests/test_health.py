@@ -1,7 +1,8 @@
 """A node's liveness and readiness, for the proxy's probes and the operator."""
 
 import pytest
-from django.db import OperationalError
+from django.conf import settings
+from django.db import OperationalError, connection
 
 from briefings.views import health
 
@@ -61,3 +62,12 @@ def test_probes_are_answered_over_plain_http_when_pages_redirect(client, db, set
     assert client.get("/").status_code == 301
     assert client.get("/healthz").status_code == 200
     assert client.get("/readyz").status_code == 200
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's own timeouts")
+def test_postgresql_connections_are_checked_and_bounded_in_time(db):
+    assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"]
+    assert settings.DATABASES["default"]["OPTIONS"]["connect_timeout"] == 3
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone()[0] == "30s"
