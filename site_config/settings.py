@@ -11,6 +11,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from briefings import forwarded
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -254,6 +256,10 @@ AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["ip_address", "username"]]
 AXES_RESET_ON_SUCCESS = True
+# The address django-axes counts: REMOTE_ADDR alone, which only a trusted proxy may set
+# from X-Forwarded-For (briefings/forwarded.py); read by axes from the header itself,
+# anyone could lock any editor out, or dodge the lockout.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
 # The byline of a briefing whose author has no full name (never the login name).
 DESK_NAME = os.environ.get("DJANGO_DESK_NAME", "Briefings desk")
@@ -272,6 +278,14 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG else "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = env_flag("DJANGO_HSTS_PRELOAD", SECURE_HSTS_SECONDS > 0)
+# The proxies in front of the nodes (addresses or networks): only their connections may
+# say, in X-Forwarded-For and -Proto, who the reader is and how they came
+# (briefings/forwarded.py, applied in site_config/wsgi.py).
+TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES")
+try:
+    forwarded.networks(tuple(TRUSTED_PROXIES))
+except ValueError as error:
+    raise ImproperlyConfigured(f"DJANGO_TRUSTED_PROXIES: {error}.") from None
 if env_flag("DJANGO_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
