@@ -281,7 +281,7 @@ def _nothing_to_check(progress=None):
 
 
 def _purge_every_page(_):
-    surrogate_keys.shared_versions.purge({surrogate_keys.SITE})
+    surrogate_keys.purge_now({surrogate_keys.SITE})
 
 
 SCOPES = {

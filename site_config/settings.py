@@ -187,6 +187,16 @@ CACHES = {
 # 0 turns the page cache off.
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "60"))
 
+# Caching proxies in front of the nodes (briefings/caching/proxies.py): how long one
+# may keep a public page (a change purges it at once), the header that names a page's
+# surrogate keys, where purges go and the token that lets them in.
+PROXY_CACHE_SECONDS = int(os.environ.get("DJANGO_PROXY_CACHE_SECONDS", "3600"))
+SURROGATE_KEY_HEADER = os.environ.get("DJANGO_SURROGATE_KEY_HEADER", "xkey")
+PROXY_PURGE_URLS = env_list("DJANGO_PROXY_PURGE_URLS")
+PROXY_PURGE_TOKEN = os.environ.get("DJANGO_PROXY_PURGE_TOKEN", "")
+if PROXY_PURGE_URLS and not PROXY_PURGE_TOKEN:
+    raise ImproperlyConfigured("DJANGO_PROXY_PURGE_URLS needs DJANGO_PROXY_PURGE_TOKEN.")
+
 # The most database time one request may take before it is stopped with a 503
 # (briefings/backstop.py); 0 turns the backstop off.
 REQUEST_DB_SECONDS = int(os.environ.get("DJANGO_REQUEST_DB_SECONDS", "5"))

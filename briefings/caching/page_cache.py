@@ -43,7 +43,7 @@ from django.utils.cache import get_conditional_response, set_response_etag
 from django.utils.http import parse_http_date_safe
 
 from .. import upkeep
-from . import surrogate_keys
+from . import proxies, surrogate_keys
 
 RELEASE_CHECK_SECONDS = 1.0
 logger = logging.getLogger(__name__)
@@ -90,17 +90,16 @@ class PublicPageCacheMiddleware:
             # A bad host or query: answered 400 further in, where the security headers
             # are added, and never cached.
             key = None
-        if key is None:
-            return self.get_response(request)
-        response = cached_page(request, key)
-        if response is not None:
+        if key is not None and (response := cached_page(request, key)) is not None:
             return response
         response = self.get_response(request)
+        keys = public_page_keys(request, response)
+        if keys is None:
+            say_how_long_to_keep(request, response)
+            return response
+        mark_public(response, keys)
         stored_key = key_with_found(request)
-        if stored_key and is_storable(response):
-            # Browsers revalidate every time (ETag, 304), so none keeps a stale copy.
-            response["Cache-Control"] = "max-age=0, must-revalidate"
-            set_response_etag(response)
+        if stored_key:
             caches["pages"].set(stored_key, response, settings.PAGE_CACHE_SECONDS)
         return response
 
@@ -197,10 +196,10 @@ def depends_also_on(request, keys):
     Their versions are read now, before the data they cover, so a change committed
     meanwhile leaves the page stored under a version that is already old.
     """
+    request.found_keys = keys = sorted(keys)
     parts = getattr(request, "page_key_parts", None)
     if parts is None:
         return
-    keys = sorted(keys)
     versions = surrogate_keys.shared_versions.versions(keys)
     if versions is None:
         request.page_key_parts = None
@@ -243,6 +242,57 @@ def page_policy(path):
     except Resolver404:
         return None, None
     return getattr(match.func, "page_policy", None), match.kwargs
+
+
+def public_page_keys(request, response):
+    """The surrogate keys of a public page that any cache may keep; None for any other
+    response."""
+    if request.method not in ("GET", "HEAD") or not is_storable(response):
+        return None
+    policy, url_arguments = page_policy(request.path_info)
+    if policy is None:
+        return None
+    found = getattr(request, "found_keys", ())
+    return {surrogate_keys.SITE, *policy.depends_on(**url_arguments), *found}
+
+
+# Stale copies a proxy may serve: while it asks a node for a fresh one, and for a day
+# while every node fails (a purge still drops them at once).
+STALE_WHILE_REVALIDATE_SECONDS = 30
+STALE_IF_ERROR_SECONDS = 86400
+# What else a proxy may keep: search results, 404s, 410s and redirects, briefly, as
+# nothing purges them (a scheduled briefing's 404 is gone within seconds of its time).
+SHORT_LIVED_SECONDS = 2
+SHORT_LIVED_STATUSES = {200, 301, 308, 404, 410}
+
+
+def mark_public(response, keys):
+    """Browsers revalidate every time (ETag, 304), so none keeps a stale copy; proxies
+    keep the page until a change purges one of its surrogate keys, named in a header."""
+    response["Cache-Control"] = (
+        f"public, max-age=0, s-maxage={settings.PROXY_CACHE_SECONDS}, "
+        f"stale-while-revalidate={STALE_WHILE_REVALIDATE_SECONDS}, "
+        f"stale-if-error={STALE_IF_ERROR_SECONDS}"
+    )
+    response[settings.SURROGATE_KEY_HEADER] = proxies.header_value(keys)
+    set_response_etag(response)
+
+
+def say_how_long_to_keep(request, response):
+    """Every response tells a shared cache how long it may keep it: what is the same for
+    everyone a few seconds, anything else not at all."""
+    if response.has_header("Cache-Control"):
+        return
+    same_for_everyone = (
+        request.method in ("GET", "HEAD")
+        and response.status_code in SHORT_LIVED_STATUSES
+        and not response.cookies
+        and "cookie" not in response.get("Vary", "").lower()
+    )
+    if same_for_everyone:
+        response["Cache-Control"] = f"public, max-age=0, s-maxage={SHORT_LIVED_SECONDS}"
+    else:
+        response["Cache-Control"] = "private, no-store"
 
 
 def is_storable(response):

@@ -33,6 +33,8 @@ from django.core.cache import cache
 from django.db import transaction
 from redis.exceptions import RedisError
 
+from . import proxies
+
 SITE = "site"  # names, slugs and anything else every page may show
 LATEST_LIST = "latest"  # the home list at every depth
 TAG_COUNTS = "tag-counts"  # the tags index and the topic counts
@@ -171,4 +173,11 @@ def purge_after_commit(keys):
 def _purge_pending():
     keys, _pending.keys = getattr(_pending, "keys", set()), set()
     if keys:
-        shared_versions.purge(keys)
+        purge_now(keys)
+
+
+def purge_now(keys):
+    """Retire the pages that depend on these keys: in every worker's page cache (new
+    versions) and at every caching proxy."""
+    shared_versions.purge(keys)
+    proxies.purge(keys)

@@ -25,14 +25,14 @@ from .tags import (
     tag_filter_url,
     validate_tag_slug,
 )
-from .upkeep import PendingUpkeep
+from .upkeep import PendingPurge, PendingUpkeep
 
 __all__ = [
     "BODY_IMAGE_SCHEME", "KEPT_BY_UPKEEP", "MAX_TAGS_PER_BRIEFING", "OTHER_INITIAL",
     "Briefing", "BriefingQuerySet", "Correction", "FormerAddress", "FormerTagSlug",
     "IndexSection",
     "LibraryImage",
-    "PendingUpkeep", "SearchEntry", "Status", "Tag", "TagPair", "TaggedBriefing",
+    "PendingPurge", "PendingUpkeep", "SearchEntry", "Status", "Tag", "TagPair", "TaggedBriefing",
     "briefing_url", "delete_image_files_if_unused", "published_condition",
     "revisions_refer_to", "stamp_publication_time", "tag_filter_url", "validate_tag_slug",
 ]  # fmt: skip

@@ -19,3 +19,14 @@ class PendingUpkeep(models.Model):
 
     def __str__(self):
         return f"Upkeep of briefing {self.briefing_id}"
+
+
+class PendingPurge(models.Model):
+    """A surrogate key's token that a caching proxy could not be told to purge (it was
+    unreachable or refused): `manage.py release_due` sends it again (caching/proxies.py)."""
+
+    token = models.CharField(max_length=32, primary_key=True)
+    since = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"Purge of {self.token}"

@@ -7,6 +7,7 @@ from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 
 from ..bodies import showing
+from ..caching import proxies
 from ..caching import surrogate_keys as keys
 from ..models import (
     MAX_TAGS_PER_BRIEFING,
@@ -89,7 +90,8 @@ def library_image_changed(image_pk):
 
 def release_due():
     """Bring briefings whose scheduled time has come into the counts and lists, and
-    finish the after-commit work that failed before. Returns how many were released."""
+    finish the after-commit work that failed before, purges no proxy took included.
+    Returns how many were released."""
     # Dated but not counted: published() decides in _follow_publication; filtering by
     # it here would keep SQLite from the index of such briefings.
     due = Briefing.objects.filter(counts_as_public=False, published_at__lte=timezone.now())
@@ -103,6 +105,7 @@ def release_due():
                     _lists_showing(pk, counts_changed=True) | {keys.briefing_page(slug)}, [pk]
                 )
     finish_pending()
+    proxies.send_pending()
     return released
 
 

@@ -56,7 +56,7 @@ class Command(BaseCommand):
         if differing_scopes and check:
             raise CommandError(f"Derived values differ in: {', '.join(differing_scopes)}.")
         if differing_scopes and not check and "pages" not in chosen:
-            surrogate_keys.shared_versions.purge({surrogate_keys.SITE})
+            surrogate_keys.purge_now({surrogate_keys.SITE})
 
     def progress(self, scope):
         """Say every PROGRESS_EVERY briefings how far a scope has come (on standard error)."""
