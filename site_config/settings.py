@@ -182,11 +182,6 @@ CACHES = {
     },
 }
 
-# How long a public page is served from the cache at most; an edit purges the pages
-# it affects in every worker within a second (see briefings/caching/page_cache.py).
-# 0 turns the page cache off.
-PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "60"))
-
 # Caching proxies in front of the nodes (briefings/caching/proxies.py): how long one
 # may keep a public page (a change purges it at once), the header that names a page's
 # surrogate keys, where purges go and the token that lets them in.
@@ -196,6 +191,20 @@ PROXY_PURGE_URLS = env_list("DJANGO_PROXY_PURGE_URLS")
 PROXY_PURGE_TOKEN = os.environ.get("DJANGO_PROXY_PURGE_TOKEN", "")
 if PROXY_PURGE_URLS and not PROXY_PURGE_TOKEN:
     raise ImproperlyConfigured("DJANGO_PROXY_PURGE_URLS needs DJANGO_PROXY_PURGE_TOKEN.")
+
+# How long a public page is served from the cache at most; an edit purges the pages
+# it affects in every worker within a second (see briefings/caching/page_cache.py).
+# 0 turns the page cache off. Behind caching proxies it is off: the proxy holds the
+# pages, and a node's copy, up to a second stale after an edit, could refill the proxy
+# with the old page right after its purge.
+PAGE_CACHE_SECONDS = int(
+    os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "0" if PROXY_PURGE_URLS else "60")
+)
+if PROXY_PURGE_URLS and PAGE_CACHE_SECONDS:
+    raise ImproperlyConfigured(
+        "Behind caching proxies (DJANGO_PROXY_PURGE_URLS) the page cache must be off: "
+        "leave DJANGO_PAGE_CACHE_SECONDS unset or 0."
+    )
 
 # The most database time one request may take before it is stopped with a 503
 # (briefings/backstop.py); 0 turns the backstop off.

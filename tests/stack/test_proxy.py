@@ -1,0 +1,216 @@
+"""Two gunicorn nodes behind Varnish with xkey, as deploy/ sets them up: purges show an
+edit at once and leave the rest cached, cookies change nothing on public pages, the
+admin passes, a dead node is taken out, and the last good copy outlives every node."""
+
+import http.cookiejar
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from bench.run import free_port
+from deploy.nodes import varnish_command
+from tests.helpers import require_tool
+
+pytestmark = pytest.mark.slow
+
+PROJECT = Path(__file__).resolve().parents[2]
+PYTHON = str(Path(sys.executable))
+TOKEN = "stacktesttoken42"
+
+
+def wait_for(url, timeout=30):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2).close()
+            return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"{url} did not answer in {timeout} s")
+
+
+class Stack:
+    def __init__(self, folder):
+        self.folder = folder
+        self.proxy_port = free_port()
+        self.node_ports = [free_port(), free_port()]
+        self.proxy = f"http://127.0.0.1:{self.proxy_port}"
+        self.env = {
+            key: value for key, value in os.environ.items()
+            if not key.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))
+        } | {
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": "stack-test-" + "k" * 50,
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DJANGO_SITE_URL": self.proxy,
+            "DJANGO_SECURE_SSL_REDIRECT": "0",
+            "DJANGO_SECURE_COOKIES": "0",
+            "DJANGO_HSTS_SECONDS": "0",
+            "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
+            "DJANGO_STATIC_ROOT": str(folder / "static"),
+            "DJANGO_MEDIA_ROOT": str(folder / "media"),
+            "DJANGO_TRUSTED_PROXIES": "127.0.0.1",
+            "DJANGO_PROXY_PURGE_URLS": self.proxy + "/",
+            "DJANGO_PROXY_PURGE_TOKEN": TOKEN,
+            "DJANGO_RATE_LIMITS": "0",
+        }  # fmt: skip
+        self.nodes = {}
+
+    def manage(self, *command):
+        return subprocess.run(
+            [PYTHON, "manage.py", *command], cwd=PROJECT, env=self.env,
+            check=True, capture_output=True, text=True,
+        ).stdout  # fmt: skip
+
+    def start_node(self, port):
+        self.nodes[port] = subprocess.Popen(
+            [str(Path(PYTHON).parent / "gunicorn"), "-c", "deploy/gunicorn.conf.py"],
+            cwd=PROJECT, env=self.env | {"GUNICORN_BIND": f"127.0.0.1:{port}"},
+            stderr=subprocess.DEVNULL, start_new_session=True,  # its workers with it
+        )  # fmt: skip
+        wait_for(f"http://127.0.0.1:{port}/healthz")
+
+    def start(self):
+        self.manage("migrate", "--noinput")
+        self.manage("collectstatic", "--noinput")
+        self.manage("load_demo")
+        for port in self.node_ports:
+            self.start_node(port)
+        command = varnish_command(
+            self.folder / "varnish", f"127.0.0.1:{self.proxy_port}",
+            f"127.0.0.1:{free_port()}", [f"127.0.0.1:{port}" for port in self.node_ports], TOKEN,
+        )  # fmt: skip
+        self.varnish = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+        wait_for(self.proxy + "/")
+        time.sleep(2.5)  # both nodes probed healthy
+
+    def signal_node(self, port, sent):
+        """Send a signal to a node's master and workers."""
+        os.killpg(self.nodes[port].pid, sent)
+
+    def stop(self):
+        for port, process in self.nodes.items():
+            if process.poll() is None:
+                self.signal_node(port, signal.SIGCONT)
+                process.terminate()
+                process.wait(timeout=30)
+        self.varnish.terminate()
+        self.varnish.wait(timeout=30)
+
+    def get(self, path, opener=None, **headers):
+        """(status, headers, body) of a GET through the proxy."""
+        request = urllib.request.Request(self.proxy + path, headers=headers)
+        try:
+            with (opener or urllib.request.build_opener()).open(request, timeout=10) as answer:
+                return answer.status, answer.headers, answer.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.headers, error.read().decode()
+
+    def request(self, method, path, **headers):
+        request = urllib.request.Request(self.proxy + path, method=method, headers=headers)
+        try:
+            with urllib.request.urlopen(request, timeout=10) as answer:
+                return answer.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    def edit(self, statement):
+        """Run Python against the stack's database, as an editor's save would."""
+        self.manage("shell", "-c", "from briefings.models import *\n" + statement)
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    require_tool(shutil.which("varnishd"), "Varnish is needed: apt install varnish varnish-modules")
+    stack = Stack(tmp_path_factory.mktemp("stack"))
+    try:
+        stack.start()
+        yield stack
+    finally:
+        stack.stop()
+
+
+def briefing_paths(stack):
+    home = stack.get("/")[2]
+    return re.findall(r'href="(/briefings/[^"/]+/)"', home)
+
+
+def test_public_pages_are_cached_and_a_purge_shows_an_edit_leaving_the_rest_cached(stack):
+    edited = briefing_paths(stack)[0]
+    for path in (edited, "/tags/", edited, "/tags/"):
+        stack.get(path)
+    assert stack.get(edited)[1]["X-Cache"] == "hit"
+    slug = edited.split("/")[2]
+    stack.edit(
+        f"b = Briefing.objects.get(slug={slug!r}); b.title = 'Edited through the stack'; b.save()"
+    )
+    status, headers, body = stack.get(edited)
+    assert "Edited through the stack" in body, "purged as the save committed"
+    assert "xkey" not in headers, "the keys stay between the nodes and the proxy"
+    assert stack.get("/tags/")[1]["X-Cache"] == "hit", "a page the edit does not touch"
+
+
+def test_a_forged_session_gets_the_cached_copy_and_the_admin_passes(stack):
+    stack.get("/tags/")
+    status, headers, body = stack.get("/tags/", Cookie="sessionid=forged; csrftoken=x")
+    assert (status, headers["X-Cache"]) == (200, "hit")
+    jar = http.cookiejar.CookieJar()
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    status, headers, form = stack.get("/admin/login/", browser)
+    assert (status, headers["X-Cache"]) == (200, "miss")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    stack.edit(
+        "from django.contrib.auth import get_user_model\n"
+        "get_user_model().objects.create_superuser('chief', password='stack-horse-9')"
+    )
+    data = {"csrfmiddlewaretoken": token, "username": "chief", "password": "stack-horse-9",
+            "next": "/admin/"}  # fmt: skip
+    request = urllib.request.Request(
+        stack.proxy + "/admin/login/", data=urllib.parse.urlencode(data).encode(),
+        headers={"Referer": stack.proxy + "/admin/login/"},
+    )  # fmt: skip
+    with browser.open(request, timeout=10) as answer:
+        assert answer.url.endswith("/admin/"), "logged in through the proxy"
+    status, headers, body = stack.get("/admin/", browser)
+    assert status == 200 and "Log out" in body and headers["X-Cache"] == "miss"
+
+
+def test_purges_need_the_token_and_operator_endpoints_stay_off_the_public_address(stack):
+    assert stack.request("PURGE", "/", **{"xkey-purge": "x"}) == 403
+    assert stack.request("PURGE", "/", **{"xkey-purge": "x", "X-Purge-Token": "wrong"}) == 403
+    assert stack.request("BAN", "/") == 405
+    assert stack.request("PURGE", "/", **{"xkey-purge": "x", "X-Purge-Token": TOKEN}) == 200
+    for path in ("/healthz", "/readyz", "/metrics"):
+        assert stack.get(path)[0] == 404, path
+    node = f"http://127.0.0.1:{stack.node_ports[0]}/healthz"
+    assert urllib.request.urlopen(node, timeout=5).status == 200
+
+
+def test_a_killed_node_is_taken_out_and_every_node_down_serves_the_last_good_copy(stack):
+    paths = briefing_paths(stack)
+    search = "/search/?q=border"  # kept two seconds, then only as the last good copy
+    assert stack.get(search)[0] == 200
+    killed, hung = stack.node_ports
+    stack.signal_node(killed, signal.SIGKILL)
+    answers = [stack.get(path)[0] for path in paths * 3]
+    assert answers == [200] * len(answers), "the other node answers, at once"
+    stack.signal_node(hung, signal.SIGSTOP)  # nothing answers now
+    try:
+        time.sleep(4)  # the search page past its lifetime, both nodes probed sick
+        status, headers, body = stack.get(search)
+        assert status == 200 and "border" in body.lower(), "the last good copy (grace)"
+        assert stack.get("/")[0] == 200
+    finally:
+        stack.signal_node(hung, signal.SIGCONT)
