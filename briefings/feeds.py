@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.http import http_date
 
+from . import images
 from .caching.page_cache import public_page
 from .caching.surrogate_keys import LATEST_LIST, TAG_COUNTS
 from .models import Briefing, TaggedBriefing
@@ -94,7 +95,9 @@ class BriefingsFeed(Feed):
         briefings = newest_briefings(subject.selected)
         for briefing in briefings:
             picture = briefing.page_image
-            briefing.image_url = subject.address + picture["src"] if picture else None
+            briefing.image_url = (
+                images.absolute(picture["src"], subject.address) if picture else None
+            )
         return briefings
 
     def item_title(self, briefing):
@@ -204,7 +207,7 @@ def json_item(briefing, address):
     }
     picture = briefing.page_image
     if picture:
-        item["image"] = address + picture["src"]
+        item["image"] = images.absolute(picture["src"], address)
     return item
 
 

@@ -4,6 +4,7 @@ import functools
 import io
 import secrets
 from contextlib import contextmanager
+from urllib.parse import urljoin
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -170,6 +171,12 @@ def delete_files(names):
 def renditions_url():
     """Where every rendition's URL starts."""
     return default_storage.url(f"{RENDITION_DIR}/x")[:-1]
+
+
+def absolute(url, address):
+    """A file's URL for use away from the site's pages (link previews, feeds, JSON-LD):
+    joined to the site's address, unless MEDIA_URL names a host of its own."""
+    return urljoin(address + "/", url)
 
 
 def file_url(name):

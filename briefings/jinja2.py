@@ -16,6 +16,7 @@ from django.utils import dateformat
 from django.utils.timezone import localtime
 from jinja2 import Environment
 
+from . import images
 from .text import typographic
 
 
@@ -46,6 +47,10 @@ def environment(**options):
     # Static files' hashed names are fixed while the process runs.
     env.globals.update(static=functools.lru_cache(maxsize=256)(static), url=url)
     env.filters.update(
-        date=date, iso_datetime=iso_datetime, pluralize=pluralize, typographic=typographic
+        absolute=images.absolute,
+        date=date,
+        iso_datetime=iso_datetime,
+        pluralize=pluralize,
+        typographic=typographic,
     )
     return env

@@ -7,6 +7,7 @@ secret key stops start-up instead of running with a guessable one.
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -257,6 +258,37 @@ STORAGES = {
     },
 }
 
+# Uploads go to this machine's disk, or with DJANGO_S3_BUCKET to an S3-compatible store
+# (AWS S3, MinIO, Garage, R2; django-storages), which every node shares. Readers fetch
+# renditions from DJANGO_MEDIA_URL: this site's /media/ by default, or the store's or a
+# CDN's address, which pages and feeds use as it is.
+MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL", MEDIA_URL)
+S3_BUCKET = os.environ.get("DJANGO_S3_BUCKET", "")
+if S3_BUCKET:
+    media_address = urlsplit(MEDIA_URL)
+    if not media_address.netloc:
+        raise ImproperlyConfigured(
+            "DJANGO_S3_BUCKET needs DJANGO_MEDIA_URL, the absolute address readers fetch "
+            "images from: the bucket's (http://127.0.0.1:9000/briefings/) or a CDN's."
+        )
+    STORAGES["default"] = {
+        "BACKEND": "briefings.storage.MediaStorage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": os.environ.get("DJANGO_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("DJANGO_S3_REGION", "us-east-1"),
+            "access_key": os.environ.get("DJANGO_S3_ACCESS_KEY", ""),
+            "secret_key": os.environ.get("DJANGO_S3_SECRET_KEY", ""),
+            "addressing_style": "path",
+            "custom_domain": media_address.netloc + media_address.path.rstrip("/"),
+            "url_protocol": media_address.scheme + ":",
+            "querystring_auth": False,  # renditions are public, their URLs stable
+            "file_overwrite": False,
+            "default_acl": "private",  # originals; renditions are made public-read
+        },
+    }
+MEDIA_ORIGIN = "{0.scheme}://{0.netloc}".format(urlsplit(MEDIA_URL)) if "://" in MEDIA_URL else ""
+
 # In development whitenoise serves files straight from the apps' static folders.
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
@@ -319,7 +351,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": ["'none'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *([MEDIA_ORIGIN] if MEDIA_ORIGIN else [])],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "manifest-src": ["'self'"],

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils.cache import add_never_cache_headers
 
+from .. import images
 from ..caching.page_cache import depends_also_on, page_number_key, public_page
 from ..caching.surrogate_keys import CORRECTIONS, LATEST_LIST, TAG_COUNTS, briefing_page, tag_page
 from ..cards import links_in_order, most_used_topics, tag_links
@@ -135,7 +136,7 @@ def news_article(briefing, tags, address):
         data["dateModified"] = (briefing.revised_at or briefing.published_at).isoformat()
     picture = briefing.page_image
     if picture:
-        data["image"] = [address + picture["src"]]
+        data["image"] = [images.absolute(picture["src"], address)]
     return data
 
 

@@ -55,8 +55,11 @@ def files_in_use():
 
 def stored_files():
     for folder in (ORIGINALS_DIR, images.RENDITION_DIR):
-        if default_storage.exists(folder):
-            yield from (f"{folder}/{name}" for name in default_storage.listdir(folder)[1])
+        try:
+            names = default_storage.listdir(folder)[1]
+        except FileNotFoundError:  # no such folder on disk yet (an object store lists none)
+            continue
+        yield from (f"{folder}/{name}" for name in names)
 
 
 def is_old(name):
