@@ -1,11 +1,16 @@
 from collections import Counter
+from datetime import timedelta
 from io import StringIO
 
 import pytest
+from axes.models import AccessFailureLog
 from django.contrib.auth import get_user_model
+from django.contrib.sessions.models import Session
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from briefings.demo_content import BRIEFINGS
+from briefings.management.commands import release_due
 from briefings.models import Briefing, Status, Tag
 from briefings.text import render_markdown
 
@@ -103,3 +108,19 @@ def test_a_weak_superuser_password_is_refused(db, monkeypatch):
     call_command("create_superuser_from_env", stdout=StringIO())
     call_command("create_superuser_from_env", stdout=StringIO())
     assert get_user_model().objects.get().is_superuser
+
+
+def test_the_runners_clean_ups_remove_expired_sessions_and_old_login_failures(db):
+    Session.objects.create(
+        session_key="old", session_data="x", expire_date=timezone.now() - timedelta(days=1)
+    )
+    Session.objects.create(
+        session_key="live", session_data="x", expire_date=timezone.now() + timedelta(days=1)
+    )
+    old = AccessFailureLog.objects.create(username="x", ip_address="203.0.113.5")
+    AccessFailureLog.objects.filter(pk=old.pk).update(
+        attempt_time=timezone.now() - timedelta(days=40)
+    )
+    release_due.Command(stdout=StringIO()).clean_up()
+    assert list(Session.objects.values_list("session_key", flat=True)) == ["live"]
+    assert not AccessFailureLog.objects.exists()
