@@ -9,7 +9,7 @@ NODE_STAMP := node_modules/.installed
 # Local development: debug pages, local secret key, SQLite unless DATABASE_URL is set.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test setup lint bench lighthouse screenshots superuser node-tools clean
+.PHONY: run test setup lint bench lighthouse screenshots superuser node-tools clean stack stack-clean
 
 run: setup
 	$(BIN)/python manage.py create_superuser_from_env
@@ -41,6 +41,16 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# The production shape on one machine: PostgreSQL, Redis, an S3 stand-in, two app nodes,
+# the release runner and Varnish, supervised (deploy/stack.py). Ctrl-C keeps the data.
+stack: $(STAMP)
+	DJANGO_DEBUG=0 $(BIN)/python deploy/stack.py
+
+stack-clean:
+	@if [ -f .stack/supervisord.pid ] && kill -0 $$(cat .stack/supervisord.pid) 2>/dev/null; then \
+		echo "The stack is running: stop it (Ctrl-C) first."; exit 1; fi
+	rm -rf .stack /var/tmp/briefings-stack-$$($(PYTHON) -c "import hashlib,os; print(hashlib.sha256(os.path.realpath('.stack').encode()).hexdigest()[:10])")
 
 # Lighthouse scores and page weights of every public page type (needs chromium and npm).
 lighthouse: $(STAMP) node-tools

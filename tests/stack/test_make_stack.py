@@ -1,0 +1,119 @@
+"""`make stack` (deploy/stack.py): every part comes up and answers, stack.json says where,
+a crashed part comes back and stack.json follows, Ctrl-C stops everything and keeps the
+data, which the next start serves again."""
+
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from deploy import stack
+from tests.helpers import require_tool
+
+pytestmark = pytest.mark.slow
+PROJECT = Path(__file__).resolve().parents[2]
+
+
+def free_run_of_ports(count=8):
+    for _ in range(50):
+        first = random.randrange(20_000, 40_000)
+        try:
+            for port in range(first, first + count):
+                with socket.socket() as probe:
+                    probe.bind(("127.0.0.1", port))
+            return first
+        except OSError:
+            continue
+    raise AssertionError("no free run of ports")
+
+
+def read(url):
+    with urllib.request.urlopen(url, timeout=10) as answer:
+        return answer.status, answer.headers, answer.read().decode(errors="replace")
+
+
+def answers(url):
+    try:
+        return read(url)[0] == 200
+    except OSError:
+        return False
+
+
+class RunningStack:
+    def __init__(self, folder, first_port):
+        self.folder, self.first_port = folder, first_port
+        self.described = folder / "stack.json"
+
+    def start(self):
+        env = {key: value for key, value in os.environ.items()
+               if not key.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))}  # fmt: skip
+        env |= {"BRIEFINGS_STACK_DIR": str(self.folder),
+                "BRIEFINGS_STACK_PORT": str(self.first_port)}  # fmt: skip
+        self.process = subprocess.Popen(
+            [sys.executable, "deploy/stack.py"], cwd=PROJECT, env=env,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 180
+        while not self.described.exists():
+            assert self.process.poll() is None, self.process.stdout.read()
+            assert time.monotonic() < deadline, "the stack did not come up in 180 s"
+            time.sleep(0.5)
+        return json.loads(self.described.read_text())
+
+    def stop(self):
+        self.process.send_signal(signal.SIGINT)
+        output, _ = self.process.communicate(timeout=90)
+        return self.process.returncode, output
+
+
+@pytest.fixture
+def stack_folder(tmp_path):
+    for tool in ("varnishd", "redis-server"):
+        require_tool(shutil.which(tool), f"{tool} is needed: make stack installs it")
+    folder = tmp_path / "stack"
+    yield folder
+    shutil.rmtree(stack.database_folder(folder.resolve()).parent, ignore_errors=True)
+
+
+def test_the_stack_comes_up_restarts_a_crashed_part_and_keeps_its_data(stack_folder):
+    running = RunningStack(stack_folder, free_run_of_ports())
+    described = running.start()
+    try:
+        assert set(described) == {"public", "nodes", "proxy", "database", "redis", "storage",
+                                  "env_file"}  # fmt: skip
+        status, headers, home = read(described["public"])
+        assert status == 200 and headers["Cache-Control"].startswith("public")
+        image = home.split('src="' + described["storage"]["endpoint"])[1].split('"')[0]
+        assert read(described["storage"]["endpoint"] + image)[0] == 200, "images from the store"
+        for node in described["nodes"]:
+            assert json.loads(read(node["url"] + "readyz")[2])["ready"] is True
+        crashed = described["nodes"][0]["pid"]
+        os.kill(crashed, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while json.loads(running.described.read_text())["nodes"][0]["pid"] in (crashed, None):
+            assert time.monotonic() < deadline, "the node did not come back"
+            time.sleep(0.5)
+        while not answers(described["nodes"][0]["url"] + "healthz"):
+            assert time.monotonic() < deadline, "the node came back but does not answer"
+            time.sleep(0.5)
+    finally:
+        returncode, output = running.stop()
+    assert returncode == 0, output
+    assert not running.described.exists()
+
+    again = running.start()
+    try:
+        status, headers, home_again = read(again["public"])
+        assert status == 200 and image in home_again, "the same briefings and images"
+        assert read(again["storage"]["endpoint"] + image)[0] == 200
+    finally:
+        running.stop()
