@@ -5,6 +5,7 @@ secret key stops start-up instead of running with a guessable one.
 """
 
 import os
+import socket
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -64,6 +65,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Counts every query the request makes, the page cache's own included, for its log line.
+    "briefings.request_log.QueryCounter",
     # First: a cached page is stored with what every other middleware adds, and a
     # reader's hit skips them all.
     "briefings.caching.page_cache.PublicPageCacheMiddleware",
@@ -372,10 +375,31 @@ PERMISSIONS_POLICY = {
     )
 }  # fmt: skip
 
+# Logs: one JSON line per request and per message in production (time, level, request
+# id, node; briefings/request_log.py), plain text in development, where runserver
+# prints its own line per request.
+NODE_NAME = os.environ.get("DJANGO_NODE_NAME", socket.gethostname())
+SLOW_REQUEST_SECONDS = float(os.environ.get("DJANGO_SLOW_REQUEST_SECONDS", "1"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "briefings.request_log.WithRequestId"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(node)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "text" if DEBUG else "json",
+        }
+    },
+    "loggers": {"briefings.requests": {"level": "WARNING" if DEBUG else "INFO"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
 

@@ -8,6 +8,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.cache import caches
 from django.core.cache.backends.db import DatabaseCache
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.utils import timezone
 
 from briefings import roles
@@ -127,3 +129,14 @@ def clock():
     """Time stands still until the test moves it (clock.shift(seconds))."""
     with time_machine.travel(timezone.now(), tick=False) as traveller:
         yield traveller
+
+
+@pytest.fixture
+def connection_kept():
+    """Keep the test's database connection across requests, as Django's test client does:
+    the real handler closes it when a request ends."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)

@@ -7,8 +7,6 @@ from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 from django.test import RequestFactory, override_settings
 
 import site_config.wsgi
@@ -64,17 +62,6 @@ def test_forwarded_headers_from_anyone_else_are_dropped(trusted):
     assert not {"HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST"} & set(
         seen
     )
-
-
-@pytest.fixture
-def connection_kept():
-    """Keep the test's database connection across requests, as Django's test client does:
-    the real handler closes it when a request ends."""
-    for signal in (request_started, request_finished):
-        signal.disconnect(close_old_connections)
-    yield
-    for signal in (request_started, request_finished):
-        signal.connect(close_old_connections)
 
 
 class Browser:

@@ -42,7 +42,7 @@ from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, set_response_etag
 from django.utils.http import parse_http_date_safe
 
-from .. import upkeep
+from .. import request_log, upkeep
 from . import proxies, surrogate_keys
 
 RELEASE_CHECK_SECONDS = 1.0
@@ -90,8 +90,11 @@ class PublicPageCacheMiddleware:
             # A bad host or query: answered 400 further in, where the security headers
             # are added, and never cached.
             key = None
-        if key is not None and (response := cached_page(request, key)) is not None:
-            return response
+        if key is not None:
+            response = cached_page(request, key)
+            request.META[request_log.PAGE_CACHE] = "miss" if response is None else "hit"
+            if response is not None:
+                return response
         response = self.get_response(request)
         keys = public_page_keys(request, response)
         if keys is None:
@@ -119,6 +122,7 @@ def serve_cached_pages(application):
             response = key and cached_page(request, key)
         if response is None:
             return application(environ, start_response)
+        environ[request_log.PAGE_CACHE] = "hit"
         start_response(f"{response.status_code} {response.reason_phrase}", [*response.items()])
         return [response.content]
 
