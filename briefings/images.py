@@ -6,6 +6,7 @@ import secrets
 from contextlib import contextmanager
 from urllib.parse import urljoin
 
+from botocore.exceptions import BotoCoreError, ClientError
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -26,6 +27,9 @@ RENDITIONS = {
     "preview": {"widths": (1200,), "aspect": (40, 21)},
 }
 RENDITION_DIR = "briefings/renditions"
+# What storing a file may meet: a full or failing disk, an object store that cannot be
+# reached or refuses.
+STORE_ERRORS = (OSError, BotoCoreError, ClientError)
 
 
 def validate_upload(file):
@@ -72,11 +76,50 @@ def is_new_upload(field_file):
 
 
 def store_upload(field_file):
-    """Store a new upload re-encoded without metadata; return its renditions."""
+    """Store a new upload re-encoded without metadata; return its renditions.
+
+    A store that fails (a full disk, an object store out of reach) is a ValidationError
+    with nothing left behind: the form says so and the editor's other fields stay.
+    """
     cleaned = strip_metadata(field_file)
-    field_file.save(cleaned.name, cleaned, save=False)
-    with field_file.open("rb"):  # closed again once the renditions are made
-        return make_renditions(field_file)
+    written = []
+    try:
+        # Named before it is written: a disk that fills halfway leaves a cut-off file.
+        written.append(field_file.field.generate_filename(field_file.instance, cleaned.name))
+        field_file.save(cleaned.name, cleaned, save=False)
+        written.append(field_file.name)
+        with field_file.open("rb"):  # closed again once the renditions are made
+            return make_renditions(field_file, written)
+    except STORE_ERRORS as error:
+        _remove_quietly(written)
+        field_file.name = None
+        raise ValidationError(
+            "The image could not be stored (%(error)s). Nothing was saved: try again shortly.",
+            code="image_not_stored",
+            params={"error": error.__class__.__name__},
+        ) from error
+
+
+def store_for_form(instance, field_name):
+    """From a model's full_clean(), once all else holds: store a new upload now, so that
+    a store that fails is an error on its field and the form keeps the rest; save()
+    then finds it stored. (Should the form fail after all, clean_media removes the
+    files later.)"""
+    field_file = getattr(instance, field_name)
+    if not is_new_upload(field_file):
+        return
+    try:
+        instance.renditions = store_upload(field_file)
+    except ValidationError as error:
+        raise ValidationError({field_name: error.messages}) from None
+
+
+def _remove_quietly(names):
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except STORE_ERRORS:
+            pass  # still out of reach: clean_media removes what nothing refers to
 
 
 @contextmanager
@@ -113,8 +156,10 @@ def strip_metadata(file):
     )
 
 
-def make_renditions(file):
-    """Write every rendition of a stored image and return their names and sizes."""
+def make_renditions(file, written=None):
+    """Write every rendition of a stored image; their names and sizes. Each name is added
+    to `written` once stored, so that a failure halfway can remove what was stored."""
+    written = [] if written is None else written
     file.seek(0)
     with Image.open(file) as image:
         image.load()
@@ -123,13 +168,14 @@ def make_renditions(file):
             image = image.convert("RGBA" if has_alpha else "RGB")
         # A name of their own: the original's cannot be worked out from theirs.
         stem = secrets.token_hex(16)
-        return {
-            kind: [
-                _save_rendition(image, stem, kind, width, spec["aspect"])
-                for width in _widths_for(image.width, spec["widths"])
-            ]
-            for kind, spec in RENDITIONS.items()
-        }
+        renditions = {}
+        for kind, spec in RENDITIONS.items():
+            renditions[kind] = []
+            for width in _widths_for(image.width, spec["widths"]):
+                name = f"{RENDITION_DIR}/{stem}-{kind}-{width}.webp"
+                written.append(name)
+                renditions[kind].append(_save_rendition(image, name, width, spec["aspect"]))
+        return renditions
 
 
 def _widths_for(original_width, widths):
@@ -138,7 +184,7 @@ def _widths_for(original_width, widths):
     return fitting or [original_width]
 
 
-def _save_rendition(image, stem, kind, width, aspect):
+def _save_rendition(image, name, width, aspect):
     if aspect:
         height = round(width * aspect[1] / aspect[0])
         resized = ImageOps.fit(image, (width, height), Image.Resampling.LANCZOS)
@@ -147,9 +193,7 @@ def _save_rendition(image, stem, kind, width, aspect):
         resized = image.resize((width, height), Image.Resampling.LANCZOS)
     buffer = io.BytesIO()
     resized.save(buffer, format="WEBP", quality=80, method=4)
-    name = default_storage.save(
-        f"{RENDITION_DIR}/{stem}-{kind}-{width}.webp", ContentFile(buffer.getvalue())
-    )
+    name = default_storage.save(name, ContentFile(buffer.getvalue()))
     return {"name": name, "width": width, "height": height}
 
 

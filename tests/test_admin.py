@@ -1,3 +1,4 @@
+import errno
 import importlib
 import json
 import re
@@ -6,6 +7,7 @@ from html import unescape as html_unescape
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
 from django.db import IntegrityError
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
@@ -130,6 +132,35 @@ def test_bad_uploads_are_form_errors_and_save_nothing(admin_client, settings, co
     assert any(message in error for error in errors(response)), errors(response)
     assert not Briefing.objects.exists()
     assert not (settings.MEDIA_ROOT / "briefings").exists(), "no file is left behind"
+
+
+@pytest.mark.parametrize("failing_write", [1, 3], ids=["original", "a rendition"])
+def test_a_full_disk_during_an_upload_is_a_form_error_leaving_nothing_behind(
+    admin_client, settings, monkeypatch, failing_write
+):
+    """The disk fills while the original or a rendition is written: the cut-off file
+    and everything stored before it go, the form says why, and nothing is saved."""
+    save = type(storages["default"]).save
+    writes = []
+
+    def fill_up(self, name, content, max_length=None):
+        writes.append(name)
+        if len(writes) < failing_write:
+            return save(self, name, content, max_length)
+        cut_off = settings.MEDIA_ROOT / name
+        cut_off.parent.mkdir(parents=True, exist_ok=True)
+        cut_off.write_bytes(content.read()[:100])
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(type(storages["default"]), "save", fill_up)
+    data = form_data(title="Kept in the form", lead_image=image_upload(), lead_image_alt="x")
+    response = admin_client.post(ADD_URL, data)
+    assert response.status_code == 200
+    assert any("could not be stored" in error for error in errors(response)), errors(response)
+    assert "Kept in the form" in response.content.decode()
+    assert len(writes) == failing_write and not Briefing.objects.exists()
+    stored = [path for path in settings.MEDIA_ROOT.rglob("*") if path.is_file()]
+    assert stored == [], "no cut-off file, nothing stored before it"
 
 
 def test_upload_over_20_mb_is_a_form_error(admin_client, settings):

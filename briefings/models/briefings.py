@@ -231,6 +231,10 @@ class Briefing(models.Model):
                 {"lead_image_alt": "Describe the image for readers who cannot see it."}
             )
 
+    def full_clean(self, *args, **kwargs):
+        super().full_clean(*args, **kwargs)
+        images.store_for_form(self, "lead_image")  # once all else holds
+
     def stored_image(self):
         """The lead image name and renditions in the database, before this save."""
         if self.pk is None:

@@ -36,6 +36,10 @@ class LibraryImage(models.Model):
     def __str__(self):
         return self.title
 
+    def full_clean(self, *args, **kwargs):
+        super().full_clean(*args, **kwargs)
+        images.store_for_form(self, "file")  # once all else holds
+
     def save(self, *args, **kwargs):
         new_upload = images.is_new_upload(self.file)
         if new_upload:
