@@ -36,10 +36,6 @@ class LibraryImage(models.Model):
     def __str__(self):
         return self.title
 
-    def full_clean(self, *args, **kwargs):
-        super().full_clean(*args, **kwargs)
-        images.store_for_form(self, "file")  # once all else holds
-
     def save(self, *args, **kwargs):
         new_upload = images.is_new_upload(self.file)
         if new_upload:
@@ -52,6 +48,10 @@ class LibraryImage(models.Model):
         result = super().delete(*args, **kwargs)
         transaction.on_commit(lambda: images.delete_files(files))
         return result
+
+    def full_clean(self, *args, **kwargs):
+        super().full_clean(*args, **kwargs)
+        images.store_for_form(self, "file")  # once all else holds
 
     @property
     def thumbnail(self):
