@@ -5,6 +5,7 @@ GUNICORN_BIND and GUNICORN_WORKERS set where and how many (a worker or two a cor
 """
 
 import os
+import shutil
 
 wsgi_app = "site_config.wsgi"
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8001")
@@ -20,3 +21,19 @@ max_requests = 20_000
 max_requests_jitter = 2_000
 # The site writes its own JSON line per request.
 accesslog = None
+
+
+# Metrics from every worker (django-prometheus, prometheus_client's multi-process mode):
+# each node gives PROMETHEUS_MULTIPROC_DIR a folder of its own, emptied at start.
+def on_starting(server):
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+        os.makedirs(folder)
+
+
+def child_exit(server, worker):
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -139,7 +139,11 @@ def write_env_file(env):
 
 
 def supervisor_config(env_file, data):
-    sourced = f"set -a; . {env_file}; set +a; exec"
+    def sourced(**extra):
+        """A shell line's start: the stack's environment (and these), then exec."""
+        settings = "".join(f" {key}={value};" for key, value in extra.items())
+        return f"set -a; . {env_file};{settings} set +a; exec"
+
     manage = f"{BIN / 'python'} {PROJECT / 'manage.py'}"
     logs = STACK / "logs"
     programs = {
@@ -150,7 +154,8 @@ def supervisor_config(env_file, data):
                    "--save", "", "--appendonly", "no", "--dir", str(STACK)], True, None),
         "storage": ([str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(PORTS["storage"])],
                     True, None),
-        "runner": ([sourced, manage, "release_due", "--loop"], False, None),
+        "runner": ([sourced(DJANGO_NODE_NAME="runner"), manage, "release_due", "--loop"],
+                   False, None),
         "proxy": (varnish_command(
             STACK / "varnish", f"127.0.0.1:{PORTS['proxy']}", f"127.0.0.1:{PORTS['proxy_admin']}",
             [f"127.0.0.1:{PORTS['node1']}", f"127.0.0.1:{PORTS['node2']}"],
@@ -159,7 +164,8 @@ def supervisor_config(env_file, data):
     for node in ("node1", "node2"):
         folder = STACK / node
         folder.mkdir(exist_ok=True)
-        command = [sourced, f"{BIN / 'gunicorn'} -c {PROJECT / 'deploy/gunicorn.conf.py'}"
+        command = [sourced(PROMETHEUS_MULTIPROC_DIR=folder / "metrics", DJANGO_NODE_NAME=node),
+                   f"{BIN / 'gunicorn'} -c {PROJECT / 'deploy/gunicorn.conf.py'}"
                    f" --chdir {PROJECT} --bind 127.0.0.1:{PORTS[node]}"
                    f" --worker-tmp-dir {folder}"]  # fmt: skip
         programs[node] = (command, False, folder)

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django_ratelimit",
+    "django_prometheus",
     # After taggit, whose admin registration briefings/admin undoes; before the admin,
     # so that its admin templates (base_site.html) are the ones used.
     "briefings",
@@ -65,6 +66,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Request counts and latencies for /metrics (django-prometheus): first and last.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     # Counts every query the request makes, the page cache's own included, for its log line.
     "briefings.request_log.QueryCounter",
     # First: a cached page is stored with what every other middleware adds, and a
@@ -87,6 +90,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Last, as django-axes asks: refuses logins from a locked-out address and name.
     "axes.middleware.AxesMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "site_config.urls"
@@ -326,7 +330,7 @@ TAGGIT_STRING_FROM_TAGS = "briefings.text.tag_names_text"
 # Production hardening, each switchable for a plain-HTTP benchmark or a proxy.
 SECURE_SSL_REDIRECT = env_flag("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
 # The proxy probes nodes over plain HTTP (briefings/views/health.py).
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SESSION_COOKIE_SECURE = env_flag("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "0" if DEBUG else "31536000"))

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.cache import never_cache
+from django_prometheus.exports import ExportToDjangoView
 
 from briefings.images import RENDITION_DIR
 
@@ -11,6 +13,9 @@ admin.site.index_title = "Content"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # For the operator's Prometheus, asked of each node; the proxy keeps it off the
+    # public address. With several workers, PROMETHEUS_MULTIPROC_DIR gathers them all.
+    path("metrics", never_cache(ExportToDjangoView), name="metrics"),
     path("", include("briefings.urls")),
 ]
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import RequestFactory
 from django.urls import reverse
 from PIL import Image
 
@@ -139,3 +140,17 @@ def true_pair_counts():
                 if tag != other:
                     counts[tag, other] = counts.get((tag, other), 0) + 1
     return counts
+
+
+def through_the_site(path="/", **headers):
+    """(status, headers) of a GET through the site's own WSGI application."""
+    environ = RequestFactory().get(path, headers=headers).environ
+    answer = {}
+
+    def start_response(status, response_headers, *exc_info):
+        answer.update(status=int(status.split()[0]), headers=dict(response_headers))
+
+    import site_config.wsgi  # Django's handler is built on import: only when asked for
+
+    b"".join(site_config.wsgi.application(environ, start_response))
+    return answer["status"], answer["headers"]

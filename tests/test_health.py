@@ -1,10 +1,13 @@
 """A node's liveness and readiness, for the proxy's probes and the operator."""
 
+import re
+
 import pytest
 from django.conf import settings
 from django.db import OperationalError, connection
 
 from briefings.views import health
+from tests.helpers import through_the_site
 
 
 @pytest.fixture(autouse=True)
@@ -71,3 +74,18 @@ def test_postgresql_connections_are_checked_and_bounded_in_time(db):
     with connection.cursor() as cursor:
         cursor.execute("SHOW statement_timeout")
         assert cursor.fetchone()[0] == "30s"
+
+
+def test_metrics_count_requests_and_page_cache_hits_and_are_never_cached(
+    client, make_briefing, connection_kept
+):
+    make_briefing()
+    through_the_site("/")
+    through_the_site("/")  # answered from memory, before Django
+    response = client.get("/metrics")
+    assert response.status_code == 200 and "no-cache" in response["Cache-Control"]
+    text = response.content.decode()
+    hits = re.search(r'briefings_page_cache_requests_total\{result="hit"\} (\d+)', text)
+    misses = re.search(r'briefings_page_cache_requests_total\{result="miss"\} (\d+)', text)
+    assert hits and misses and int(hits.group(1)) >= 1 and int(misses.group(1)) >= 1
+    assert "django_http_requests_total_by_method_total" in text

@@ -7,22 +7,9 @@ import logging.config
 
 import pytest
 from django.conf import settings
-from django.test import RequestFactory
 
-import site_config.wsgi
 from briefings.views import tags
-
-
-def through_the_site(path="/", **headers):
-    """(status, headers) of a GET through the site's own WSGI application."""
-    environ = RequestFactory().get(path, headers=headers).environ
-    answer = {}
-
-    def start_response(status, response_headers, *exc_info):
-        answer.update(status=int(status.split()[0]), headers=dict(response_headers))
-
-    b"".join(site_config.wsgi.application(environ, start_response))
-    return answer["status"], answer["headers"]
+from tests.helpers import through_the_site
 
 
 @pytest.fixture

@@ -41,12 +41,17 @@ from django.db import DatabaseError
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response, set_response_etag
 from django.utils.http import parse_http_date_safe
+from prometheus_client import Counter
 
 from .. import request_log, upkeep
 from . import proxies, surrogate_keys
 
 RELEASE_CHECK_SECONDS = 1.0
 logger = logging.getLogger(__name__)
+# For /metrics: how often the cache answered a cacheable page ("hit") or Django made it.
+PAGES_ASKED = Counter(
+    "briefings_page_cache_requests", "Cacheable pages asked for, by page cache result", ["result"]
+)
 
 
 @dataclass(frozen=True)
@@ -92,7 +97,8 @@ class PublicPageCacheMiddleware:
             key = None
         if key is not None:
             response = cached_page(request, key)
-            request.META[request_log.PAGE_CACHE] = "miss" if response is None else "hit"
+            request.META[request_log.PAGE_CACHE] = result = "miss" if response is None else "hit"
+            PAGES_ASKED.labels(result).inc()
             if response is not None:
                 return response
         response = self.get_response(request)
@@ -123,6 +129,7 @@ def serve_cached_pages(application):
         if response is None:
             return application(environ, start_response)
         environ[request_log.PAGE_CACHE] = "hit"
+        PAGES_ASKED.labels("hit").inc()
         start_response(f"{response.status_code} {response.reason_phrase}", [*response.items()])
         return [response.content]
 

@@ -96,6 +96,7 @@ def test_the_stack_comes_up_restarts_a_crashed_part_and_keeps_its_data(stack_fol
         assert read(described["storage"]["endpoint"] + image)[0] == 200, "images from the store"
         for node in described["nodes"]:
             assert json.loads(read(node["url"] + "readyz")[2])["ready"] is True
+            assert "django_http_requests_total_by_method_total" in read(node["url"] + "metrics")[2]
         crashed = described["nodes"][0]["pid"]
         os.kill(crashed, signal.SIGKILL)
         deadline = time.monotonic() + 30
