@@ -9,7 +9,7 @@ NODE_STAMP := node_modules/.installed
 # Local development: debug pages, local secret key, SQLite unless DATABASE_URL is set.
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test setup lint bench lighthouse screenshots superuser node-tools clean stack stack-clean
+.PHONY: run test setup lint bench lighthouse screenshots superuser node-tools clean stack stack-clean soak
 
 run: setup
 	$(BIN)/python manage.py create_superuser_from_env
@@ -46,6 +46,10 @@ bench: $(STAMP)
 # the release runner and Varnish, supervised (deploy/stack.py). Ctrl-C keeps the data.
 stack: $(STAMP)
 	DJANGO_DEBUG=0 $(BIN)/python deploy/stack.py
+
+# Readers and an editor through the running stack, with a fault in each phase (needs wrk).
+soak: $(STAMP)
+	$(BIN)/python bench/soak.py $(SOAK_ARGS)
 
 stack-clean:
 	@if [ -f .stack/supervisord.pid ] && kill -0 $$(cat .stack/supervisord.pid) 2>/dev/null; then \
