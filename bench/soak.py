@@ -40,8 +40,9 @@ def main():
     paths = page_paths()
     print(f"{options.connections} readers, {options.seconds} s a phase, an edit every "
           f"{options.edit_every} s; {len(paths)} addresses\n")  # fmt: skip
-    print(f"{'phase':<22}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'429':>6}"
+    print(f"{'phase':<22}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'429':>8}"
           f"{'edit shown s (max)':>20}{'node MB +':>11}")  # fmt: skip
+    wrk(stack["public"], paths, argparse.Namespace(**{**vars(options), "seconds": 10}))  # warm
     for phase in PHASES:
         before = node_memory(stack)
         editor = Editor(stack["public"], options.edit_every)
@@ -56,7 +57,7 @@ def main():
         shown = f"{statistics.median(editor.shown):.2f} ({max(editor.shown):.2f})" if (
             editor.shown) else "none"  # fmt: skip
         print(f"{phase:<22}{result['rps']:>9.0f}{result['p50']:>9.1f}{result['p99']:>9.1f}"
-              f"{result['errors']:>8}{result['limited']:>6}{shown:>20}{growth:>11.1f}",
+              f"{result['errors']:>8}{result['limited']:>8}{shown:>20}{growth:>11.1f}",
               flush=True)  # fmt: skip
         time.sleep(5)  # let a restarted part settle
     node = stack["nodes"][0]["url"].rstrip("/")
@@ -93,7 +94,8 @@ def page_paths():
 
     briefings = [b.get_absolute_url() for b in Briefing.objects.published()[:50]]
     topics = [t.get_absolute_url() for t in Tag.objects.most_used()[:20]]
-    return ["/", "/tags/", *briefings, *topics, "/search/?q=border", "/feed/rss/"]
+    # Not search: from one address it meets the search rate limit, as a flood should.
+    return ["/", "/tags/", *briefings, *topics, "/feed/rss/"]
 
 
 def wrk(public, paths, options):

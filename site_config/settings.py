@@ -391,8 +391,9 @@ LOGGING = {
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s %(node)s",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s %(node)s",
+            "timestamp": "time",  # ISO 8601 in UTC, whatever the newsroom's zone
+            "rename_fields": {"levelname": "level", "name": "logger"},
         },
         "text": {"format": "%(levelname)s %(name)s %(message)s"},
     },

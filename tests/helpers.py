@@ -14,6 +14,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from PIL import Image
 
+import site_config.wsgi
 from briefings.forms import version_of
 from briefings.models import Briefing, Status, Tag, TagPair
 
@@ -149,8 +150,6 @@ def through_the_site(path="/", **headers):
 
     def start_response(status, response_headers, *exc_info):
         answer.update(status=int(status.split()[0]), headers=dict(response_headers))
-
-    import site_config.wsgi  # Django's handler is built on import: only when asked for
 
     b"".join(site_config.wsgi.application(environ, start_response))
     return answer["status"], answer["headers"]
