@@ -408,6 +408,17 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
 
+# Errors also go to Sentry (or a service that speaks its protocol) when a DSN is given;
+# by sentry-sdk's defaults, with no personal data (addresses, cookies).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN, traces_sample_rate=0.0,
+        server_name=NODE_NAME, environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+    )  # fmt: skip
+
 # Rate limits (django-ratelimit) on what costs the most to answer: search, per address,
 # and the writing screen's live preview, per editor. Past them: 429 with Retry-After.
 RATELIMIT_ENABLE = env_flag("DJANGO_RATE_LIMITS", True)

@@ -110,3 +110,11 @@ def test_a_public_address_the_site_does_not_answer_to_fails_the_checks(tmp_path)
     assert garbled.returncode != 0 and "briefings.E001" in garbled.stderr
     right = production_env(tmp_path, DJANGO_SITE_URL="https://briefings.example.org")
     assert run(["manage.py", "check"], right).returncode == 0
+
+
+def test_errors_go_to_sentry_only_when_a_dsn_is_given(tmp_path):
+    show = "import sentry_sdk; print(sentry_sdk.get_client().is_active())"
+    dsn = "https://public@sentry.example.org/1"  # never reached: nothing is sent at start
+    for extra, active in (({}, "False"), ({"SENTRY_DSN": dsn}, "True")):
+        result = run(["manage.py", "shell", "-c", show], production_env(tmp_path, **extra))
+        assert result.stdout.strip().splitlines()[-1:] == [active], result.stderr
