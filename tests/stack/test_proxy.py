@@ -198,6 +198,25 @@ def test_purges_need_the_token_and_operator_endpoints_stay_off_the_public_addres
     assert urllib.request.urlopen(node, timeout=5).status == 200
 
 
+def test_a_scheduled_briefing_shows_through_the_proxy_once_the_runner_brings_it_in(stack):
+    stack.edit(
+        "from datetime import timedelta\nfrom django.utils import timezone\n"
+        "Briefing.objects.create(title='Embargoed until now', slug='embargoed', "
+        "standfirst='S.', body='B.', status=Status.PUBLISHED, "
+        "published_at=timezone.now() + timedelta(seconds=4))"
+    )
+    assert "Embargoed until now" not in stack.get("/")[2]
+    assert stack.get("/briefings/embargoed/")[0] == 404  # kept two seconds at most
+    time.sleep(4)
+    stack.manage("release_due")  # the runner's pass, as `release_due --loop` makes each second
+    assert "Embargoed until now" in stack.get("/")[2], "the home page was purged"
+    deadline = time.monotonic() + 3
+    while stack.get("/briefings/embargoed/")[0] != 200:
+        assert time.monotonic() < deadline, "the 404 outlived its two seconds"
+        time.sleep(0.2)
+
+
+# Last: it leaves one node dead.
 def test_a_killed_node_is_taken_out_and_every_node_down_serves_the_last_good_copy(stack):
     paths = briefing_paths(stack)
     search = "/search/?q=border"  # kept two seconds, then only as the last good copy
