@@ -6,6 +6,9 @@ Fixtures live in conftest.py; test modules import plain functions from here only
 import io
 import os
 import re
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -153,3 +156,17 @@ def through_the_site(path="/", **headers):
 
     b"".join(site_config.wsgi.application(environ, start_response))
     return answer["status"], answer["headers"]
+
+
+def wait_until_answering(url, timeout=30):
+    """Wait until a server answers at url, with any status; fail after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2).close()
+            return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"{url} did not answer in {timeout} s")

@@ -7,7 +7,6 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -20,7 +19,7 @@ from django.core.management import call_command
 from bench.run import free_port
 from briefings import images
 from briefings.management.commands import clean_media
-from tests.helpers import image_upload, require_tool
+from tests.helpers import image_upload, require_tool, wait_until_answering
 
 pytestmark = pytest.mark.slow
 BUCKET = "briefings-media"
@@ -38,14 +37,7 @@ def store_address():
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     address = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(address, timeout=1).close()
-            break
-        except urllib.error.HTTPError:
-            break
-        except OSError:
-            time.sleep(0.1)
+    wait_until_answering(address, timeout=10)
     yield address
     server.terminate()
     server.wait(timeout=10)

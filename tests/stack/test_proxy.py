@@ -19,26 +19,13 @@ import pytest
 
 from bench.run import free_port
 from deploy.nodes import varnish_command
-from tests.helpers import require_tool
+from tests.helpers import require_tool, wait_until_answering
 
 pytestmark = pytest.mark.slow
 
 PROJECT = Path(__file__).resolve().parents[2]
 PYTHON = str(Path(sys.executable))
 TOKEN = "stacktesttoken42"
-
-
-def wait_for(url, timeout=30):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=2).close()
-            return
-        except urllib.error.HTTPError:
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise AssertionError(f"{url} did not answer in {timeout} s")
 
 
 class Stack:
@@ -80,7 +67,7 @@ class Stack:
             cwd=PROJECT, env=self.env | {"GUNICORN_BIND": f"127.0.0.1:{port}"},
             stderr=subprocess.DEVNULL, start_new_session=True,  # its workers with it
         )  # fmt: skip
-        wait_for(f"http://127.0.0.1:{port}/healthz")
+        wait_until_answering(f"http://127.0.0.1:{port}/healthz")
 
     def start(self):
         self.manage("migrate", "--noinput")
@@ -93,7 +80,7 @@ class Stack:
             f"127.0.0.1:{free_port()}", [f"127.0.0.1:{port}" for port in self.node_ports], TOKEN,
         )  # fmt: skip
         self.varnish = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-        wait_for(self.proxy + "/")
+        wait_until_answering(self.proxy + "/")
         time.sleep(2.5)  # both nodes probed healthy
 
     def signal_node(self, port, sent):
