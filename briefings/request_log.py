@@ -5,7 +5,8 @@ X-Request-ID (a proxy's or load balancer's, if it is a plain token) or makes one
 it back in the response, and once the response is started writes a line to the
 `briefings.requests` logger: time, request id, node, method, path, status, duration,
 the queries and their time (QueryCounter), and whether the page cache answered. Requests
-slower than settings.SLOW_REQUEST_SECONDS are logged at warning. Every other log line
+slower than settings.SLOW_REQUEST_SECONDS are logged at warning, failed ones (5xx) at
+error. Every other log line
 made while a request runs (an error's traceback from django.request, say) carries the
 same request id and node (WithRequestId), so one search finds all of a request.
 """
@@ -52,10 +53,15 @@ def logged(application):
 
 def _log(environ, status, seconds):
     queries, query_seconds = environ.get(QUERIES, (0, 0.0))
-    slow = seconds >= settings.SLOW_REQUEST_SECONDS
+    if status >= 500:
+        level, message = logging.ERROR, "failed request"
+    elif seconds >= settings.SLOW_REQUEST_SECONDS:
+        level, message = logging.WARNING, "slow request"
+    else:
+        level, message = logging.INFO, "request"
     logger.log(
-        logging.WARNING if slow else logging.INFO,
-        "slow request" if slow else "request",
+        level,
+        message,
         extra={
             "method": environ.get("REQUEST_METHOD"),
             "path": environ.get("PATH_INFO"),

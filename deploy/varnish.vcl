@@ -69,6 +69,17 @@ sub vcl_pass {
 }
 
 sub vcl_backend_response {
+    if (beresp.status >= 500) {
+        # A node that fails while a stale copy is refreshed: keep serving the copy.
+        if (bereq.is_bgfetch) {
+            return (abandon);
+        }
+        # Otherwise pass the failure on, remembered for a second only: the built-in rule
+        # would make the address uncacheable for two minutes.
+        set beresp.ttl = 1s;
+        set beresp.uncacheable = true;
+        return (deliver);
+    }
     # Kept for a day past its lifetime, for when every node is down (stale-if-error);
     # a purge still drops it at once.
     set beresp.grace = 24h;

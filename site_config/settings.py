@@ -175,7 +175,8 @@ CACHES = {
     # Redis when there is one, so that every node counts together.
     "ratelimit": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # An unreachable Redis counts nothing rather than failing the request.
+            "BACKEND": "briefings.caching.forgiving_redis.ForgivingRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
         }
@@ -423,6 +424,7 @@ if SENTRY_DSN:
 # and the writing screen's live preview, per editor. Past them: 429 with Retry-After.
 RATELIMIT_ENABLE = env_flag("DJANGO_RATE_LIMITS", True)
 RATELIMIT_USE_CACHE = "ratelimit"
+RATELIMIT_FAIL_OPEN = True  # with the counts out of reach, let requests through
 if not REDIS_URL:
     # Counting in each worker's memory is the choice on one machine (no write to the
     # database per search): each worker counts apart, so N workers let through up to N

@@ -86,3 +86,19 @@ def test_a_hung_redis_is_left_alone_until_retried_and_used_again_when_back(
     assert len(store_calls) == asked + 2, "tried again after the pause"
     with django_assert_num_queries(0):
         assert "Saved during the outage" in client.get("/").content.decode()
+
+
+def test_search_answers_when_the_rate_limits_redis_hangs(
+    own_redis, client, make_briefing, settings
+):
+    settings.RATELIMIT_ENABLE = True
+    settings.CACHES = {
+        **settings.CACHES,
+        "ratelimit": {**settings.CACHES["default"], "BACKEND": (
+            "briefings.caching.forgiving_redis.ForgivingRedisCache")},
+    }  # fmt: skip
+    make_briefing(title="Border talks resume")
+    assert client.get("/search/?q=border").status_code == 200  # counted in Redis
+    os.kill(own_redis.pid, signal.SIGSTOP)
+    response = client.get("/search/?q=border")
+    assert response.status_code == 200 and "Border talks resume" in response.content.decode()
