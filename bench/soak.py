@@ -56,6 +56,8 @@ def main():
         growth = max(node_memory(stack)[node] - before.get(node, 0) for node in before)
         shown = f"{statistics.median(editor.shown):.2f} ({max(editor.shown):.2f})" if (
             editor.shown) else "none"  # fmt: skip
+        if editor.failed:
+            shown += f"; {len(editor.failed)} failed ({', '.join(sorted(set(editor.failed)))})"
         print(f"{phase:<22}{result['rps']:>9.0f}{result['p50']:>9.1f}{result['p99']:>9.1f}"
               f"{result['errors']:>8}{result['limited']:>8}{shown:>20}{growth:>11.1f}",
               flush=True)  # fmt: skip
@@ -134,10 +136,10 @@ class Editor(threading.Thread):
     def __init__(self, public, every):
         super().__init__(daemon=True)
         self.public, self.every = public.rstrip("/"), every
-        self.shown, self.stopping = [], threading.Event()
+        self.shown, self.failed, self.stopping = [], [], threading.Event()
 
     def run(self):
-        from django.db import DatabaseError, close_old_connections
+        from django.db import close_old_connections
 
         from briefings.models import Briefing
 
@@ -150,8 +152,9 @@ class Editor(threading.Thread):
                     f"{briefing.title.split(' [')[0]} [edit {time.time():.0f}-{number}]"
                 )
                 briefing.save()
-            except DatabaseError:
-                close_old_connections()  # the database is down in this phase: try again
+            except Exception as error:  # noqa: BLE001 (said in the table; tried again)
+                self.failed.append(type(error).__name__)
+                close_old_connections()  # the database may be down in this phase
                 continue
             started = time.monotonic()
             while time.monotonic() - started < 10:
@@ -159,6 +162,8 @@ class Editor(threading.Thread):
                     self.shown.append(time.monotonic() - started)
                     break
                 time.sleep(0.05)
+            else:
+                self.failed.append("not shown in 10 s")
 
     def stop(self):
         self.stopping.set()

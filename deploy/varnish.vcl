@@ -56,14 +56,16 @@ sub vcl_recv {
 }
 
 sub vcl_miss {
-    # What reaches the nodes is limited per client; copies served from the cache are not.
-    if (vsthrottle.is_denied("fetch:" + client.identity, 50, 1s, 5s)) {
+    # What reaches the nodes is limited per client (a flood of distinct addresses, say);
+    # copies served from the cache are not, nor readers waiting on a fetch under way. A
+    # rate, not a lockout: a client past it still gets each page once it is fetched.
+    if (vsthrottle.is_denied("fetch:" + client.identity, 100, 1s)) {
         return (synth(429, "Too Many Requests"));
     }
 }
 
 sub vcl_pass {
-    if (vsthrottle.is_denied("fetch:" + client.identity, 50, 1s, 5s)) {
+    if (vsthrottle.is_denied("fetch:" + client.identity, 100, 1s)) {
         return (synth(429, "Too Many Requests"));
     }
 }

@@ -13,6 +13,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -201,6 +202,17 @@ def test_a_scheduled_briefing_shows_through_the_proxy_once_the_runner_brings_it_
     while stack.get("/briefings/embargoed/")[0] != 200:
         assert time.monotonic() < deadline, "the 404 outlived its two seconds"
         time.sleep(0.2)
+
+
+def test_a_flood_of_distinct_addresses_is_limited_but_cached_pages_still_served(stack):
+    stack.get("/tags/")
+    # Each a fetch, of something cheap for a node to answer, many at once.
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        answers = list(pool.map(lambda n: stack.get(f"/robots.txt?flood={n}")[0], range(600)))
+    assert 429 in answers, "past 100 fetches a second, the client is told to slow down"
+    assert stack.get("/tags/")[1]["X-Cache"] == "hit", "what is cached is still served"
+    time.sleep(1.1)
+    assert stack.get("/robots.txt?after-the-flood")[0] == 200, "a rate, not a lockout"
 
 
 # Last: it leaves one node dead.
