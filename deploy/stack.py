@@ -278,6 +278,14 @@ class Supervisor:
         self.rpc.supervisor.shutdown()
 
 
+def postmaster_pid(data):
+    """PostgreSQL's own process (under runuser when run as root), from its pid file."""
+    try:
+        return int((data / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def stack_description(pids, env_file, data):
     proxy = f"http://127.0.0.1:{PORTS['proxy']}"
     return {
@@ -285,7 +293,7 @@ def stack_description(pids, env_file, data):
         "nodes": [{"url": f"http://127.0.0.1:{PORTS[node]}/", "pid": pids.get(node)}
                   for node in ("node1", "node2")],
         "proxy": {"url": proxy + "/", "pid": pids.get("proxy")},
-        "database": {"url": environment()["DATABASE_URL"], "pid": pids.get("database"),
+        "database": {"url": environment()["DATABASE_URL"], "pid": postmaster_pid(data),
                      "data_dir": str(data)},
         "redis": {"url": environment()["REDIS_URL"], "pid": pids.get("redis")},
         "storage": {"endpoint": f"http://127.0.0.1:{PORTS['storage']}", "bucket": BUCKET,
