@@ -15,7 +15,7 @@ import time
 
 from django.conf import settings
 from django.core.signals import request_finished, request_started
-from django.db import OperationalError
+from django.db import InterfaceError, OperationalError
 from django.db import connection as default_connection
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
@@ -77,7 +77,9 @@ def is_stopped(exception):
 
 
 class BackstopMiddleware:
-    """A query the backstop stopped becomes a 503 with Retry-After."""
+    """A query the backstop stopped, or a database out of reach (restarting, say),
+    becomes a 503 with Retry-After: the reader or editor is asked to try again, never
+    shown a 500."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -86,10 +88,13 @@ class BackstopMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not is_stopped(exception):
+        if is_stopped(exception):
+            logger.warning("Stopped %s after %s s of database work.", request.path,
+                           settings.REQUEST_DB_SECONDS)  # fmt: skip
+        elif isinstance(exception, OperationalError | InterfaceError):
+            logger.error("The database could not answer %s.", request.path, exc_info=exception)
+        else:
             return None
-        logger.warning("Stopped %s after %s s of database work.", request.path,
-                       settings.REQUEST_DB_SECONDS)  # fmt: skip
         response = render(request, "503.html", status=503)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response

@@ -3,9 +3,12 @@
 import time
 
 import pytest
-from django.db import connection
+from django.core.cache import caches
+from django.db import InterfaceError, OperationalError, connection
 
 from briefings import backstop
+from briefings.caching.surrogate_keys import shared_versions
+from briefings.views import tags
 
 ENDLESS = {
     "sqlite": "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n) "
@@ -58,3 +61,34 @@ def test_the_limit_holds_on_a_connection_opened_again(
     started = time.monotonic()
     assert client.get("/search/", {"q": "talks"}).status_code == 503
     assert time.monotonic() - started < 10
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        OperationalError("server closed the connection unexpectedly"),
+        InterfaceError("connection already closed"),
+    ],
+)
+def test_a_database_out_of_reach_is_a_clean_503_never_a_500(client, db, monkeypatch, failure):
+    def unreachable(limit):
+        raise failure
+
+    monkeypatch.setattr(tags, "most_used_topics", unreachable)
+    response = client.get("/tags/")
+    assert response.status_code == 503 and response["Retry-After"]
+    assert "try again" in response.content.decode().lower()
+
+
+def test_pages_are_served_uncached_when_the_database_holding_the_versions_fails(
+    client, make_briefing, monkeypatch
+):
+    make_briefing(title="Still here")
+    shared_versions.forget()
+
+    def unreachable(*args, **kwargs):
+        raise OperationalError("the database system is starting up")
+
+    monkeypatch.setattr(caches["default"], "get_many", unreachable)
+    response = client.get("/")
+    assert response.status_code == 200 and "Still here" in response.content.decode()

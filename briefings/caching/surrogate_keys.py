@@ -17,9 +17,9 @@ under. The generation is a random value the store keeps for good: a store that l
 everything (a Redis restarted empty) gets a new one, so no key can read as a version a
 page was stored under before the loss, and no page from before an edit comes back.
 
-If the shared store fails (a Redis that hangs or is down), pages are served uncached and
-the store is left alone for RETRY_SECONDS; purges made meanwhile are kept in this
-worker and sent when it answers again.
+If the shared store fails (a Redis that hangs or is down, or the database its table is
+in), pages are served uncached and the store is left alone for RETRY_SECONDS; purges
+made meanwhile are kept in this worker and sent when it answers again.
 """
 
 import hashlib
@@ -30,7 +30,7 @@ import uuid
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from redis.exceptions import RedisError
 
 from . import proxies
@@ -41,6 +41,8 @@ TAG_COUNTS = "tag-counts"  # the tags index and the topic counts
 CORRECTIONS = "corrections"  # the list of all corrections
 GENERATION = "briefings:generation"  # the version of every key never purged
 REFRESH_SECONDS = 1.0
+# What the shared store may raise when out of reach: Redis, or the database its table is in.
+STORE_ERRORS = (RedisError, DatabaseError)
 REMEMBERED_AT_MOST = 10_000  # URLs can name any tag: what a worker remembers is bounded
 RETRY_SECONDS = 5.0
 logger = logging.getLogger(__name__)
@@ -90,7 +92,7 @@ class SharedVersions:
                 stored_as = {key: version_key(key) for key in stale}
                 found = cache.get_many([GENERATION, *stored_as.values()])
                 generation = found.get(GENERATION) or _new_generation()
-            except RedisError:
+            except STORE_ERRORS:
                 self._mark_down(now)
                 return None
             with self.lock:
@@ -107,7 +109,7 @@ class SharedVersions:
         if time.time() >= self.down_until:
             try:
                 self._send_unsent()
-            except RedisError:
+            except STORE_ERRORS:
                 self._mark_down(time.time())
 
     def forget(self):
