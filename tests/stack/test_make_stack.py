@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -69,6 +70,9 @@ class RunningStack:
             time.sleep(0.5)
         return json.loads(self.described.read_text())
 
+    def database_pid(self):
+        return json.loads(self.described.read_text())["database"]["pid"]
+
     def stop(self):
         self.process.send_signal(signal.SIGINT)
         output, _ = self.process.communicate(timeout=90)
@@ -106,6 +110,7 @@ def test_the_stack_comes_up_restarts_a_crashed_part_and_keeps_its_data(stack_fol
         while not answers(described["nodes"][0]["url"] + "healthz"):
             assert time.monotonic() < deadline, "the node came back but does not answer"
             time.sleep(0.5)
+        survives_a_database_restart_and_a_stopped_store(running, described)
     finally:
         returncode, output = running.stop()
     assert returncode == 0, output
@@ -118,3 +123,34 @@ def test_the_stack_comes_up_restarts_a_crashed_part_and_keeps_its_data(stack_fol
         assert read(again["storage"]["endpoint"] + image)[0] == 200
     finally:
         running.stop()
+
+
+def status_of(url):
+    try:
+        return read(url)[0]
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+def survives_a_database_restart_and_a_stopped_store(running, described):
+    """PostgreSQL restarted: pages the proxy holds answer, the rest a clean 503, never a
+    500, and once it is back the nodes answer again. The object store stopped: pages
+    still answer."""
+    public, node = described["public"], described["nodes"][1]["url"]
+    uncached = node + "tags/?section=b"  # asked of a node: nothing holds it
+    assert read(public)[0] == 200
+    postmaster = running.database_pid()
+    os.kill(postmaster, signal.SIGINT)  # a fast shutdown; supervisord starts it again
+    seen, deadline = set(), time.monotonic() + 60
+    while running.database_pid() in (postmaster, None) or status_of(uncached) != 200:
+        seen |= {status_of(uncached)}
+        assert read(public)[0] == 200, "held by the proxy"
+        assert time.monotonic() < deadline, "the nodes did not come back to the database"
+        time.sleep(0.2)
+    assert seen <= {200, 503}, f"a clean 503 while it restarts, never a 500: {seen}"
+    store = described["storage"]["pid"]
+    os.kill(store, signal.SIGSTOP)
+    try:
+        assert read(public)[0] == 200 and status_of(uncached) == 200
+    finally:
+        os.kill(store, signal.SIGCONT)
