@@ -10,10 +10,11 @@ values: `pages` purges them all and has nothing to check.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.db.models import Count, F, Q
 
-from . import cards, search, text, upkeep
+from . import cards, images, search, text, upkeep
 from .bodies import render_body
 from .caching import surrogate_keys
 from .models import (
@@ -21,6 +22,7 @@ from .models import (
     FormerAddress,
     FormerTagSlug,
     IndexSection,
+    LibraryImage,
     PendingUpkeep,
     SearchEntry,
     Tag,
@@ -75,6 +77,42 @@ def _render_fields(pks):
         Briefing.objects.filter(pk=briefing.pk).update(
             body_html=briefing.body_html, reading_minutes=briefing.reading_minutes
         )
+
+
+# Renditions of stored images.
+
+IMAGE_FIELDS = {"briefing": (Briefing, "lead_image"), "library": (LibraryImage, "file")}
+
+
+def _renditions_missing(progress=None):
+    """Images whose renditions are not all in the storage (a store restored without
+    them, files lost): ("briefing" or "library", id)."""
+    missing = []
+    for kind, (model, field) in IMAGE_FIELDS.items():
+        rows = model.objects.exclude(**{field: ""}).values_list("pk", "renditions")
+        for pk, renditions in rows.iterator():
+            names = images.rendition_files(renditions)
+            if not names or not all(default_storage.exists(name) for name in names):
+                missing.append((kind, pk))
+    return missing
+
+
+def _remake_renditions(found):
+    """Renditions made again from each original (one that is gone too is left as it
+    is); the cards or bodies that show them follow."""
+    for kind, pk in found:
+        model, field = IMAGE_FIELDS[kind]
+        original = getattr(model.objects.get(pk=pk), field)
+        try:
+            with original.open("rb"):
+                renditions = images.make_renditions(original)
+        except FileNotFoundError:
+            continue
+        model.objects.filter(pk=pk).update(renditions=renditions)
+        if kind == "briefing":
+            upkeep.store_cards([pk])
+        else:
+            upkeep.library_image_changed(pk)
 
 
 def _tag_fields_differing(progress=None):
@@ -288,6 +326,9 @@ SCOPES = {
     "fields": Scope(
         "each briefing's rendered body and reading time",
         _rendered_fields_differing, _render_fields),
+    "renditions": Scope(
+        "each stored image's renditions, made again from the original where one is missing",
+        _renditions_missing, _remake_renditions),
     "topics": Scope(
         "each topic's folded name, sort key, initial and description",
         _tag_fields_differing, _fill_tag_fields),

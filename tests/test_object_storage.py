@@ -19,6 +19,7 @@ from django.core.management import call_command
 from bench.run import free_port
 from briefings import images
 from briefings.management.commands import clean_media
+from briefings.models import Briefing
 from tests.helpers import image_upload, require_tool, wait_until_answering
 
 pytestmark = pytest.mark.slow
@@ -125,3 +126,12 @@ def test_the_media_address_is_required_with_a_bucket_and_allowed_by_the_csp(tmp_
     env["DJANGO_MEDIA_URL"] = "https://media.example.net/briefings/"
     shown = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
     assert "'img-src': [\"'self'\", 'data:', 'https://media.example.net']" in shown.stdout
+
+
+def test_renditions_lost_from_the_store_are_made_again(store, make_briefing):
+    briefing = make_briefing(lead_image=image_upload(), lead_image_alt="Delegates")
+    lost = images.rendition_files(briefing.renditions)[0]
+    store.delete_object(Bucket=BUCKET, Key=lost)
+    call_command("rebuild_derived", "--only", "renditions", stdout=open(os.devnull, "w"))
+    remade = Briefing.objects.get(pk=briefing.pk)
+    assert set(images.rendition_files(remade.renditions)) <= keys(store)

@@ -4,8 +4,10 @@ repaired by a run, which says what it repaired."""
 import io
 
 import pytest
+from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 
+from briefings import images
 from briefings.models import (
     Briefing,
     FormerAddress,
@@ -17,6 +19,7 @@ from briefings.models import (
     TaggedBriefing,
     TagPair,
 )
+from tests.helpers import image_upload
 
 CORRUPTIONS = {
     "fields": lambda b: Briefing.objects.filter(pk=b.pk).update(body_html="<p>stale</p>"),
@@ -72,3 +75,16 @@ def test_a_former_topic_address_in_use_again_is_forgotten(archive):
     FormerTagSlug.objects.create(slug="sco", tag=Tag.objects.get(name="India"))
     assert "addresses: repaired 1" in run()
     assert not FormerTagSlug.objects.exists()
+
+
+def test_missing_renditions_are_made_again_from_the_original(make_briefing):
+    briefing = make_briefing(lead_image=image_upload(), lead_image_alt="Delegates")
+    lost = images.rendition_files(briefing.renditions)[0]
+    default_storage.delete(lost)
+    with pytest.raises(CommandError, match="renditions"):
+        run("--check", "--only", "renditions")
+    assert "renditions: repaired 1" in run("--only", "renditions")
+    remade = Briefing.objects.get(pk=briefing.pk)
+    assert all(default_storage.exists(name) for name in images.rendition_files(remade.renditions))
+    assert images.picture(remade.renditions, "thumb")["src"] in remade.card_html
+    run("--check")
