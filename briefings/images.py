@@ -112,6 +112,14 @@ def store_for_form(instance, field_name):
         instance.renditions = store_upload(field_file)
     except ValidationError as error:
         raise ValidationError({field_name: error.messages}) from None
+    instance.upload_stored_in_clean = True  # read once by saves_new_upload
+
+
+def saves_new_upload(instance, field_file):
+    """Whether this save brings a new image: uploaded now, or stored by full_clean just
+    before (its files are new all the same: the old image's go, and its own go if the
+    save fails)."""
+    return is_new_upload(field_file) or instance.__dict__.pop("upload_stored_in_clean", False)
 
 
 def _remove_quietly(names):

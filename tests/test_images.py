@@ -8,7 +8,7 @@ from PIL import Image
 
 from briefings import images
 from briefings.models import Briefing
-from tests.helpers import file_upload, image_bytes, image_upload
+from tests.helpers import change_url, edit_data, errors, file_upload, image_bytes, image_upload
 
 
 def gps_exif():
@@ -145,6 +145,22 @@ def test_replacing_or_clearing_an_image_removes_the_old_files(
         briefing.lead_image_alt = ""
         briefing.save()
     assert not any(stored(second)) and briefing.renditions == {}
+
+
+def test_replacing_an_image_through_the_admin_removes_the_old_files(
+    admin_client, make_briefing, committed
+):
+    """The form stores the new upload while validating; the save must still see a new
+    image, and retire the old one's files."""
+    briefing = make_briefing(lead_image=image_upload("first.png"), lead_image_alt="First")
+    first = images.stored_files(briefing.lead_image.name, briefing.renditions)
+    data = edit_data(briefing, lead_image=image_upload("second.png"), lead_image_alt="Second")
+    with committed():
+        response = admin_client.post(change_url(briefing), data)
+    assert response.status_code == 302, errors(response)
+    briefing.refresh_from_db()
+    second = images.stored_files(briefing.lead_image.name, briefing.renditions)
+    assert not any(stored(first)) and all(stored(second))
 
 
 def test_deleting_a_briefing_removes_its_files_unless_shared(

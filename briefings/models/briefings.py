@@ -209,9 +209,9 @@ class Briefing(models.Model):
                 for field in self._meta.concrete_fields
                 if not field.primary_key and field.name not in KEPT_BY_UPKEEP
             ]
-        new_upload = images.is_new_upload(self.lead_image)
+        new_upload = images.saves_new_upload(self, self.lead_image)
         previous_image = self.stored_image() if new_upload or not self.lead_image else None
-        if new_upload:
+        if images.is_new_upload(self.lead_image):
             self.renditions = images.store_upload(self.lead_image)
         elif not self.lead_image:
             self.renditions = {}

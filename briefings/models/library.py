@@ -37,8 +37,8 @@ class LibraryImage(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        new_upload = images.is_new_upload(self.file)
-        if new_upload:
+        new_upload = images.saves_new_upload(self, self.file)
+        if images.is_new_upload(self.file):
             self.renditions = images.store_upload(self.file)
         with images.kept_only_if_saved(self.file, self.renditions, new_upload):
             super().save(*args, **kwargs)
