@@ -6,9 +6,9 @@ it back in the response, and once the response is started writes a line to the
 `briefings.requests` logger: time, request id, node, method, path, status, duration,
 the queries and their time (QueryCounter), and whether the page cache answered. Requests
 slower than settings.SLOW_REQUEST_SECONDS are logged at warning, failed ones (5xx) at
-error. Every other log line
-made while a request runs (an error's traceback from django.request, say) carries the
-same request id and node (WithRequestId), so one search finds all of a request.
+error. Every other log line made while a request runs (an error's traceback from
+django.request, say) carries the same request id and node (WithRequestId), so one
+search finds all of a request.
 """
 
 import contextvars

@@ -221,8 +221,9 @@ class TagPair(models.Model):
 class IndexSection(models.Model):
     """How many topics in use start with one initial ("#" for the rest), so the topics
     index links only the letters that hold some with one small read. A row per section,
-    made by the migration; the count is kept by upkeep where a topic comes into use or
-    leaves it, is renamed under another letter or is deleted."""
+    made by the migration (or by upkeep on first use, after a flush); the count is kept
+    by upkeep where a topic comes into use or leaves it, is renamed under another letter
+    or is deleted."""
 
     initial = models.CharField(max_length=1, primary_key=True)
     topics_in_use = models.IntegerField(default=0)

@@ -100,8 +100,8 @@ def _follow_initial(tag):
     before = getattr(tag, "_stored_initial", None)
     if before == tag.initial or not Tag.objects.in_use().filter(pk=tag.pk).exists():
         return
-    count_in_sections([before], -1)
-    count_in_sections([tag.initial], +1)
+    for initial, delta in sorted({before: -1, tag.initial: +1}.items()):  # in initial order
+        count_in_sections([initial], delta)
 
 
 def count_in_sections(initials, delta):
