@@ -25,6 +25,8 @@ import urllib.request
 import xmlrpc.client
 from pathlib import Path
 
+import boto3
+
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
@@ -138,7 +140,7 @@ def write_env_file(env):
     return path
 
 
-def supervisor_config(env_file, data):
+def supervisor_config(env, env_file, data):
     def sourced(**extra):
         """A shell line's start: the stack's environment (and these), then exec."""
         settings = "".join(f" {key}={value};" for key, value in extra.items())
@@ -159,7 +161,7 @@ def supervisor_config(env_file, data):
         "proxy": (varnish_command(
             STACK / "varnish", f"127.0.0.1:{PORTS['proxy']}", f"127.0.0.1:{PORTS['proxy_admin']}",
             [f"127.0.0.1:{PORTS['node1']}", f"127.0.0.1:{PORTS['node2']}"],
-            environment()["DJANGO_PROXY_PURGE_TOKEN"]), False, None),
+            env["DJANGO_PROXY_PURGE_TOKEN"]), False, None),
     }  # fmt: skip
     for node in ("node1", "node2"):
         folder = STACK / node
@@ -246,8 +248,6 @@ def prepare_storage():
             f"{storage}/moto-api/recorder/replay-recording", method="POST"
         )
         urllib.request.urlopen(replay, timeout=60).close()
-    import boto3
-
     client = boto3.client(
         "s3", endpoint_url=storage, region_name="us-east-1",
         aws_access_key_id="testing", aws_secret_access_key="testing",
@@ -286,16 +286,16 @@ def postmaster_pid(data):
         return None
 
 
-def stack_description(pids, env_file, data):
+def stack_description(pids, env, env_file, data):
     proxy = f"http://127.0.0.1:{PORTS['proxy']}"
     return {
         "public": proxy + "/",
         "nodes": [{"url": f"http://127.0.0.1:{PORTS[node]}/", "pid": pids.get(node)}
                   for node in ("node1", "node2")],
         "proxy": {"url": proxy + "/", "pid": pids.get("proxy")},
-        "database": {"url": environment()["DATABASE_URL"], "pid": postmaster_pid(data),
+        "database": {"url": env["DATABASE_URL"], "pid": postmaster_pid(data),
                      "data_dir": str(data)},
-        "redis": {"url": environment()["REDIS_URL"], "pid": pids.get("redis")},
+        "redis": {"url": env["REDIS_URL"], "pid": pids.get("redis")},
         "storage": {"endpoint": f"http://127.0.0.1:{PORTS['storage']}", "bucket": BUCKET,
                     "pid": pids.get("storage")},
         "env_file": str(env_file),
@@ -309,7 +309,7 @@ def main():
     prepare_database_cluster(data)
     env = environment()
     env_file = write_env_file(env)
-    config = supervisor_config(env_file, data)
+    config = supervisor_config(env, env_file, data)
     supervisord = subprocess.Popen([str(BIN / "supervisord"), "-c", str(config)])
     stopping = []
 
@@ -349,7 +349,7 @@ def main():
                 wait_for(lambda: answers(f"http://127.0.0.1:{PORTS['storage']}/"), "storage")
                 prepare_storage()  # restarted empty: its recording brings the images back
             storage_pid = pids.get("storage") or storage_pid
-            current = stack_description(pids, env_file, data)
+            current = stack_description(pids, env, env_file, data)
             if current != described:
                 (STACK / "stack.json").write_text(json.dumps(current, indent=2) + "\n")
                 described = current
