@@ -26,7 +26,9 @@ PROJECT = Path(__file__).resolve().parents[2]
 
 def free_run_of_ports(count=8):
     for _ in range(50):
-        first = random.randrange(20_000, 40_000)
+        # Below the ephemeral range (32768 and up on Linux): a port free now must not be
+        # taken by an outgoing connection before the part that binds it starts.
+        first = random.randrange(20_000, 32_000)
         try:
             for port in range(first, first + count):
                 with socket.socket() as probe:
