@@ -30,8 +30,14 @@ def nodes_vcl(node_addresses, purge_token):
     )
 
 
-def varnish_command(folder, listen, admin, node_addresses, purge_token, memory="64m"):
-    """The varnishd command serving `listen` ("127.0.0.1:6081"), its files in `folder`."""
+def varnish_command(folder, listen, admin, node_addresses, purge_token, memory="64m",
+                    listen_after_tls=None):  # fmt: skip
+    """The varnishd command serving `listen` ("127.0.0.1:6081"), its files in `folder`.
+
+    `listen_after_tls` is an address for the TLS terminator in front, which says who each
+    reader is in the PROXY protocol (HAProxy's send-proxy-v2, hitch, nginx's stream
+    proxy_protocol): Varnish then limits and logs each reader, not the terminator.
+    """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "nodes.vcl").write_text(nodes_vcl(node_addresses, purge_token))
@@ -42,4 +48,4 @@ def varnish_command(folder, listen, admin, node_addresses, purge_token, memory="
         "-s", f"malloc,{memory}", "-p", "thread_pools=1", "-p", "thread_pool_min=10",
         # No jail: the stack's folders may sit where varnishd's own user cannot reach.
         "-j", "none",
-    ]  # fmt: skip
+    ] + (["-a", f"{listen_after_tls},PROXY"] if listen_after_tls else [])  # fmt: skip

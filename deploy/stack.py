@@ -256,8 +256,8 @@ def prepare_storage():
         client.create_bucket(Bucket=BUCKET)
 
 
-def manage(env, *command, debug=False):
-    extra = {"DJANGO_DEBUG": "1"} if debug else {}
+def manage(env, *command, debug=False, **extra):
+    extra |= {"DJANGO_DEBUG": "1"} if debug else {}
     return subprocess.run(
         [str(BIN / "python"), "manage.py", *command], cwd=PROJECT,
         env={**os.environ, **env, **extra}, check=True, capture_output=True, text=True,
@@ -329,7 +329,12 @@ def main():
         manage(env, "migrate", "--noinput")
         manage(env, "collectstatic", "--noinput")
         manage(env, "load_demo")
-        accounts = manage(env, "create_demo_accounts", debug=True)
+        accounts = manage(
+            env,
+            "create_demo_accounts",
+            debug=True,
+            DJANGO_DEMO_ACCOUNTS_FILE=str(STACK / "demo-accounts"),
+        )
         for part in APP_PARTS:
             supervisor.start(part)
         for node in ("node1", "node2"):

@@ -255,6 +255,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+# Where create_demo_accounts keeps the passwords it made (each database its own file).
+DEMO_ACCOUNTS_FILE = Path(os.environ.get("DJANGO_DEMO_ACCOUNTS_FILE", BASE_DIR / ".demo-accounts"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Hashed, compressed names need collectstatic; development and tests serve

@@ -74,7 +74,7 @@ def test_generated_archive_is_shaped_like_a_real_one(db):
 
 def test_demo_accounts_one_per_role_printed_once_and_kept(db, settings, tmp_path, client):
     settings.DEBUG = True
-    settings.BASE_DIR = tmp_path
+    settings.DEMO_ACCOUNTS_FILE = tmp_path / ".demo-accounts"
     first, again = StringIO(), StringIO()
     call_command("create_demo_accounts", stdout=first)
     call_command("create_demo_accounts", stdout=again)
@@ -91,7 +91,7 @@ def test_demo_accounts_one_per_role_printed_once_and_kept(db, settings, tmp_path
 
 def test_demo_accounts_are_never_made_in_production(db, settings, tmp_path):
     settings.DEBUG = False
-    settings.BASE_DIR = tmp_path
+    settings.DEMO_ACCOUNTS_FILE = tmp_path / ".demo-accounts"
     call_command("create_demo_accounts", stdout=StringIO())
     assert not get_user_model().objects.exists()
     assert not (tmp_path / ".demo-accounts").exists()

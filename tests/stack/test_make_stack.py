@@ -2,9 +2,11 @@
 a crashed part comes back and stack.json follows, Ctrl-C stops everything and keeps the
 data, which the next start serves again."""
 
+import io
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import socket
@@ -16,6 +18,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import requests
+from PIL import Image
 
 from deploy import stack
 from tests.helpers import require_tool
@@ -103,6 +107,7 @@ def test_the_stack_comes_up_restarts_a_crashed_part_and_keeps_its_data(stack_fol
         for node in described["nodes"]:
             assert json.loads(read(node["url"] + "readyz")[2])["ready"] is True
             assert "django_http_requests_total_by_method_total" in read(node["url"] + "metrics")[2]
+        an_upload_on_one_node_is_served_to_readers_by_the_other(running, described)
         crashed = described["nodes"][0]["pid"]
         os.kill(crashed, signal.SIGKILL)
         deadline = time.monotonic() + 30
@@ -125,6 +130,59 @@ def test_the_stack_comes_up_restarts_a_crashed_part_and_keeps_its_data(stack_fol
         assert read(again["storage"]["endpoint"] + image)[0] == 200
     finally:
         running.stop()
+
+
+def logged_in(node, accounts_file):
+    """A session on one node, as the demo admin whose password the stack made."""
+    line = next(line for line in accounts_file.read_text().splitlines() if "demo-admin" in line)
+    username, password = line.split(": ")[1].split(" / ")
+    session = requests.Session()
+    session.get(node + "admin/login/", timeout=10)
+    answer = session.post(node + "admin/login/", timeout=10, data={
+        "username": username, "password": password,
+        "csrfmiddlewaretoken": session.cookies["csrftoken"], "next": "/admin/",
+    })  # fmt: skip
+    assert answer.url.endswith("/admin/"), "logged in"
+    return session
+
+
+def an_upload_on_one_node_is_served_to_readers_by_the_other(running, described):
+    """An editor uploads through the first node's admin; the second node, sharing nothing
+    with it but the services, shows the picture to readers from the object store."""
+    uploading, serving = (node["url"] for node in described["nodes"])
+    session = logged_in(uploading, running.folder / "demo-accounts")
+    add = uploading + "admin/briefings/libraryimage/add/"
+    session.get(add, timeout=10)
+    picture = io.BytesIO()
+    Image.new("RGB", (1600, 900), (40, 90, 160)).save(picture, "PNG")
+    answer = session.post(add, timeout=30, data={
+        "title": "Stack upload", "alt": "A blue field", "caption": "", "credit": "Desk",
+        "csrfmiddlewaretoken": session.cookies["csrftoken"],
+    }, files={"file": ("blue.png", picture.getvalue(), "image/png")})  # fmt: skip
+    assert answer.status_code == 200 and "was added successfully" in answer.text, answer.text
+    assert not list(running.folder.glob("node*/**/blue*")), "nothing on the node's disk"
+    env = {
+        key: value.strip("'")
+        for key, value in (
+            line.split("=", 1) for line in Path(described["env_file"]).read_text().splitlines()
+        )
+    }
+    shown_in = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c",
+         "from briefings.models import Briefing, LibraryImage\n"
+         "image = LibraryImage.objects.get(title='Stack upload')\n"
+         "briefing = Briefing.objects.published().latest('published_at')\n"
+         "briefing.body += '\\n\\n' + image.markdown + '\\n'\n"
+         "briefing.save()\n"
+         "print(briefing.get_absolute_url())"],
+        cwd=PROJECT, env=os.environ | env, check=True, capture_output=True, text=True,
+    ).stdout.splitlines()[-1]  # fmt: skip
+    shown = read(serving + shown_in.lstrip("/"))[2]
+    figure = shown.split('alt="A blue field"')[0].rsplit("<img", 1)[1]
+    source = re.search(r'src="([^"]+)"', figure)[1]
+    assert source.startswith(described["storage"]["endpoint"]), source
+    status, headers, _ = read(source)
+    assert status == 200 and headers["Content-Type"].startswith("image/")
 
 
 def status_of(url):

@@ -3,10 +3,12 @@ edit at once and leave the rest cached, cookies change nothing on public pages, 
 admin passes, a dead node is taken out, and the last good copy outlives every node."""
 
 import http.cookiejar
+import json
 import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -34,6 +36,7 @@ class Stack:
         self.folder = folder
         self.proxy_port = free_port()
         self.node_ports = [free_port(), free_port()]
+        self.after_tls_port = free_port()
         self.proxy = f"http://127.0.0.1:{self.proxy_port}"
         self.env = {
             key: value for key, value in os.environ.items()
@@ -79,10 +82,19 @@ class Stack:
         command = varnish_command(
             self.folder / "varnish", f"127.0.0.1:{self.proxy_port}",
             f"127.0.0.1:{free_port()}", [f"127.0.0.1:{port}" for port in self.node_ports], TOKEN,
+            listen_after_tls=f"127.0.0.1:{self.after_tls_port}",
         )  # fmt: skip
         self.varnish = subprocess.Popen(command, stdout=subprocess.DEVNULL)
         wait_until_answering(self.proxy + "/")
         time.sleep(2.5)  # both nodes probed healthy
+
+    def objects_held(self):
+        """How many objects Varnish holds now."""
+        counters = subprocess.run(
+            ["varnishstat", "-n", str(self.folder / "varnish" / "work"), "-1", "-j",
+             "-f", "MAIN.n_object"], check=True, capture_output=True, text=True,
+        ).stdout  # fmt: skip
+        return json.loads(counters)["counters"]["MAIN.n_object"]["value"]
 
     def signal_node(self, port, sent):
         """Send a signal to a node's master and workers."""
@@ -204,15 +216,53 @@ def test_a_scheduled_briefing_shows_through_the_proxy_once_the_runner_brings_it_
         time.sleep(0.2)
 
 
+def test_a_flood_of_cookies_and_made_up_parameters_adds_nothing_to_the_cache(stack):
+    paths = ["/", "/tags/", *briefing_paths(stack)[:2]]
+    for path in paths:
+        stack.get(path)
+    held = stack.objects_held()
+
+    def flood(n):
+        path = paths[n % len(paths)]
+        made_up = f"{path}?utm_source=x{n}&flood{n}=1&tag{n}" + ("&page=1" if n % 2 else "")
+        return stack.get(made_up, Cookie=f"sessionid=forged{n}; other{n}=1")[1]["X-Cache"]
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        served = list(pool.map(flood, range(len(paths), 400)))
+    assert stack.objects_held() - held <= 2, "one copy per page (and ?page=1 on the home)"
+    assert served.count("hit") >= len(served) - 2
+
+
 def test_a_flood_of_distinct_addresses_is_limited_but_cached_pages_still_served(stack):
     stack.get("/tags/")
     # Each a fetch, of something cheap for a node to answer, many at once.
     with ThreadPoolExecutor(max_workers=16) as pool:
-        answers = list(pool.map(lambda n: stack.get(f"/robots.txt?flood={n}")[0], range(600)))
+        answers = list(pool.map(lambda n: stack.get(f"/robots.txt?page={n}")[0], range(600)))
     assert 429 in answers, "past 100 fetches a second, the client is told to slow down"
     assert stack.get("/tags/")[1]["X-Cache"] == "hit", "what is cached is still served"
     time.sleep(1.1)
-    assert stack.get("/robots.txt?after-the-flood")[0] == 200, "a rate, not a lockout"
+    assert stack.get("/robots.txt?page=after-the-flood")[0] == 200, "a rate, not a lockout"
+
+
+def fetch_as(stack, reader, path):
+    """The status of a GET as a TLS terminator passes it on, naming the reader in the
+    PROXY protocol (version 1)."""
+    with socket.create_connection(("127.0.0.1", stack.after_tls_port), timeout=10) as line:
+        line.sendall(
+            f"PROXY TCP4 {reader} 127.0.0.1 40000 443\r\n"
+            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".encode()
+        )  # fmt: skip
+        return int(line.makefile("rb").readline().split()[1])
+
+
+def test_behind_a_tls_terminator_each_reader_has_a_rate_of_their_own(stack):
+    time.sleep(1.1)  # past any earlier test's second
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        flooding = list(pool.map(
+            lambda n: fetch_as(stack, "203.0.113.7", f"/robots.txt?page=tls{n}"), range(300)
+        ))  # fmt: skip
+    assert 429 in flooding, "the flooding reader is slowed down"
+    assert fetch_as(stack, "203.0.113.8", "/robots.txt?page=another") == 200, "not the others"
 
 
 # Last: it leaves one node dead.

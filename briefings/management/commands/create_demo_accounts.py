@@ -27,15 +27,15 @@ class Command(BaseCommand):
         if not settings.DEBUG:
             self.stdout.write("No demo accounts: they are made with development settings only.")
             return
-        accounts_file = settings.BASE_DIR / ".demo-accounts"
+        accounts_file = settings.DEMO_ACCOUNTS_FILE
         created = [line for account in ACCOUNTS if (line := self.create(*account))]
         if created:
             accounts_file.write_text("".join(f"{line}\n" for line in created))
-            self.stdout.write("Demo accounts, one per role (kept in .demo-accounts):")
+            self.stdout.write(f"Demo accounts, one per role (kept in {accounts_file}):")
             for line in created:
                 self.stdout.write(f"  {line}")
         elif accounts_file.exists():
-            self.stdout.write("Demo accounts: see .demo-accounts for their passwords.")
+            self.stdout.write(f"Demo accounts: see {accounts_file} for their passwords.")
 
     def create(self, role, username, full_name):
         """A line naming the new account and its password; None if it exists already."""
