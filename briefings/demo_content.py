@@ -2,6 +2,15 @@
 
 DEMO_AUTHOR = {"username": "foreign-desk", "first_name": "Foreign", "last_name": "Desk"}
 
+# What the demo topics are; the rest stay subjects.
+TOPICS = {
+    "India": {"kind": "country", "same_as": "https://www.wikidata.org/wiki/Q668"},
+    "China": {"kind": "country", "same_as": "https://www.wikidata.org/wiki/Q148"},
+    "SCO": {"kind": "organisation"},
+    "LAC": {"kind": "place"},
+    "75th anniversary": {"kind": "event"},
+}
+
 BRIEFINGS = [
     {
         "slug": "misri-opens-two-days-of-talks-in-beijing",

@@ -60,13 +60,22 @@ class WithContentRss(Rss201rev2Feed):
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
+        for name, kind_address in item["topics"]:
+            handler.addQuickElement("category", name, {"domain": kind_address})
         handler.addQuickElement("content:encoded", item["content_html"])
 
 
 class WithContentAtom(Atom1Feed):
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
+        for name, kind_address in item["topics"]:
+            handler.addQuickElement("category", "", {"term": name, "scheme": kind_address})
         handler.addQuickElement("content", item["content_html"], {"type": "html"})
+
+
+def kind_address(kind, address):
+    """The taxonomy a topic's category is in: the address of its kind's index."""
+    return f"{address}{reverse('briefings:tag_index')}?kind={kind}"
 
 
 class BriefingsFeed(Feed):
@@ -115,8 +124,8 @@ class BriefingsFeed(Feed):
     def item_author_name(self, briefing):
         return briefing.byline
 
-    def item_categories(self, briefing):
-        return [tag.name for tag in briefing.tags.all()]
+    # Topics are written with their kind as the category's domain (RSS) or scheme (Atom),
+    # which Django's categories cannot say: see item_extra_kwargs.
 
     def item_enclosure_url(self, briefing):
         return briefing.image_url
@@ -125,7 +134,9 @@ class BriefingsFeed(Feed):
     item_enclosure_mime_type = "image/webp"
 
     def item_extra_kwargs(self, briefing):
-        return {"content_html": briefing.body_html}
+        address = public_address()
+        topics = [(tag.name, kind_address(tag.kind, address)) for tag in briefing.tags.all()]
+        return {"content_html": briefing.body_html, "topics": topics}
 
 
 class AtomFeed(BriefingsFeed):

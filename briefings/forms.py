@@ -1,3 +1,4 @@
+import functools
 from datetime import UTC, datetime
 
 from django import forms
@@ -387,7 +388,8 @@ class TagAdminForm(forms.ModelForm):
 
     class Meta:
         model = Tag
-        fields = ["name", "slug", "description"]
+        fields = ["name", "slug", "kind", "same_as", "description"]
+        field_classes = {"same_as": functools.partial(forms.URLField, assume_scheme="https")}
 
     def clean(self):
         cleaned = super().clean()

@@ -50,7 +50,7 @@ def tags_named(slugs):
     return [Tag(**dict(zip(TAG_FIELDS, row, strict=True))) for row in _tags_named(slugs)]
 
 
-TAG_FIELDS = ("id", "name", "slug", "sort_key", "published_count", "description_html")
+TAG_FIELDS = ("id", "name", "slug", "sort_key", "published_count", "description_html", "kind")
 
 
 # By slug alone, then in use: the planner need not know how counts are spread.

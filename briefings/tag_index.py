@@ -1,34 +1,59 @@
 """The A–Z of topics: one section a page, paged by name, so no page grows with the archive.
 
-`/tags/?section=b` lists the topics under B; `&after=<slug>` continues after that
-topic. Names starting with a digit or a letter outside A–Z are under "other".
+`/tags/?section=b` lists the topics under B, `/tags/?kind=country` the countries;
+`&after=<slug>` continues after that topic. Names starting with a digit or a letter
+outside A–Z are under "other".
 """
+
+from typing import NamedTuple
 
 from django.http import Http404
 
-from .models import OTHER_INITIAL, IndexSection, Tag
+from .models import OTHER_INITIAL, IndexSection, Kind, Tag
 
 SECTIONS = [*"abcdefghijklmnopqrstuvwxyz", "other"]
 SECTION_PAGE_SIZE = 200
 
 
-def read_index_query(query):
-    """(section, after-slug) from a query string; (None, None) for the index's front page.
+class IndexPart(NamedTuple):
+    """One page of the index: a section ("b", "other") or a kind ("country"), and the
+    topic it continues after."""
 
-    Raises ValueError for a section that does not exist.
+    section: str | None = None
+    kind: str | None = None
+    after: str | None = None
+
+    @property
+    def is_front(self):
+        return self.section is None and self.kind is None
+
+
+def read_index_query(query):
+    """The IndexPart a query string asks for; the front page's for none.
+
+    Raises ValueError for a section or kind that does not exist, or both at once.
     """
-    section = query.get("section")
-    if section is None:
-        return None, None
-    section = section.strip().lower()
-    if section not in SECTIONS:
-        raise ValueError("no such section")
-    return section, query.get("after") or None
+    section, kind = query.get("section"), query.get("kind")
+    if section is not None and kind is not None:
+        raise ValueError("a section or a kind, not both")
+    after = query.get("after") or None
+    if section is not None:
+        section = section.strip().lower()
+        if section not in SECTIONS:
+            raise ValueError("no such section")
+        return IndexPart(section=section, after=after)
+    if kind is not None:
+        if kind not in Kind.values:
+            raise ValueError("no such kind")
+        return IndexPart(kind=kind, after=after)
+    return IndexPart()
 
 
 def index_query_key(query):
-    section, after = read_index_query(query)
-    return "" if section is None else f"section={section}&after={after or ''}"
+    part = read_index_query(query)
+    if part.is_front:
+        return ""
+    return f"section={part.section or ''}&kind={part.kind or ''}&after={part.after or ''}"
 
 
 def _initial(section):
@@ -44,12 +69,18 @@ def sections_in_use():
     return [section for section in SECTIONS if _initial(section) in held]
 
 
-def tags_in_section(section, after):
-    """A page of the topics in one section, and the slug to continue after, if any.
+def tags_in_part(part):
+    """A page of the topics in one section or of one kind, and the slug to continue
+    after, if any.
 
-    Raises Http404 when `after` names no topic in use in this section.
+    Raises Http404 when `after` names no topic in use in this part.
     """
-    tags = Tag.objects.in_use().filter(initial=_initial(section))
+    tags = Tag.objects.in_use()
+    if part.section:
+        tags = tags.filter(initial=_initial(part.section))
+    else:
+        tags = tags.filter(kind=part.kind)
+    after = part.after
     if after:
         anchor = tags.filter(slug=after).values_list("sort_key", flat=True).first()
         if anchor is None:

@@ -51,7 +51,7 @@ sub vcl_recv {
     # Only the parameters some page reads make a copy of their own: a flood of made-up
     # ones (or a campaign's utm_ tags) finds the one copy already held.
     set req.url = regsuball(req.url,
-        "(?<=[?&])(?!(?:q|tag|page|p|before|after|section)=)[^&]*(&|$)", "");
+        "(?<=[?&])(?!(?:q|tag|page|p|before|after|section|kind)=)[^&]*(&|$)", "");
     set req.url = regsub(req.url, "[?&]+$", "");
     set req.url = std.querysort(req.url);
     if (std.healthy(req.backend_hint)) {

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from briefings.demo_content import BRIEFINGS
 from briefings.management.commands import release_due
-from briefings.models import Briefing, Status, Tag
+from briefings.models import Briefing, Kind, Status, Tag
 from briefings.text import render_markdown
 
 FACTS_TAGS = {"SCO", "75th anniversary", "border talks"}
@@ -39,8 +39,24 @@ def test_demo_briefings_load_once_with_tags_and_images(db, client):
 def test_demo_loader_leaves_edited_briefings_alone(db):
     call_command("load_demo")
     Briefing.objects.filter(slug=BRIEFINGS[0]["slug"]).update(title="Edited by an editor")
+    Tag.objects.filter(name="LAC").update(kind=Kind.EVENT)
     call_command("load_demo")
     assert Briefing.objects.get(slug=BRIEFINGS[0]["slug"]).title == "Edited by an editor"
+    assert Tag.objects.get(name="LAC").kind == Kind.EVENT
+
+
+def test_demo_topics_know_what_they_are(db, client):
+    call_command("load_demo")
+    kinds = dict(Tag.objects.values_list("name", "kind"))
+    assert (kinds["India"], kinds["China"], kinds["SCO"]) == ("country", "country", "organisation")
+    assert (kinds["LAC"], kinds["75th anniversary"], kinds["visas"]) == (
+        "place",
+        "event",
+        "subject",
+    )
+    assert Tag.objects.get(name="India").same_as.startswith("https://www.wikidata.org/wiki/Q")
+    page = client.get("/briefings/" + BRIEFINGS[0]["slug"] + "/").content.decode()
+    assert ">Countries</h3>" in page
 
 
 def test_generated_archive_is_shaped_like_a_real_one(db):

@@ -146,10 +146,16 @@ def test_a_rename_may_move_the_address_and_the_old_one_leads_there_in_one_hop(
     make_briefing(tags=["Water security", "India"])
     tag = Tag.objects.get(name="Water security")
     url = reverse("admin:briefings_tag_change", args=[tag.pk])
-    kept = admin_client.post(url, {"name": "Water sharing", "slug": tag.slug})
+    kept = admin_client.post(url, {"name": "Water sharing", "slug": tag.slug, "kind": "subject"})
     assert kept.status_code == 302 and Tag.objects.get(pk=tag.pk).slug == "water-security"
     moved = admin_client.post(
-        url, {"name": "Rivers and water", "slug": "water-security", "move_address": "on"}
+        url,
+        {
+            "name": "Rivers and water",
+            "slug": "water-security",
+            "kind": "subject",
+            "move_address": "on",
+        },
     )
     assert moved.status_code == 302, errors(moved)
     assert Tag.objects.get(pk=tag.pk).slug == "rivers-and-water"
@@ -163,5 +169,7 @@ def test_a_rename_cannot_move_onto_another_topics_address(admin_client, make_bri
     make_briefing(tags=["Water security", "Rivers"])
     tag = Tag.objects.get(name="Water security")
     url = reverse("admin:briefings_tag_change", args=[tag.pk])
-    refused = admin_client.post(url, {"name": "Rivers!", "slug": tag.slug, "move_address": "on"})
+    refused = admin_client.post(
+        url, {"name": "Rivers!", "slug": tag.slug, "kind": "subject", "move_address": "on"}
+    )
     assert "already has the address" in " ".join(errors(refused))

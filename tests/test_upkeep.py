@@ -115,7 +115,9 @@ def test_renaming_a_topic_to_another_topics_name_is_a_form_error(
     make_briefing(tags=["India", "China"])
     china = Tag.objects.get(name="China")
     url = reverse("admin:briefings_tag_change", args=[china.pk])
-    response = admin_client.post(url, {"name": typed, "slug": "china", "description": ""})
+    response = admin_client.post(
+        url, {"name": typed, "slug": "china", "kind": "country", "description": ""}
+    )
     assert response.status_code == 200
     assert "already has this name" in " ".join(errors(response))
     assert Tag.objects.get(pk=china.pk).name == "China"

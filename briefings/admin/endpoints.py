@@ -15,7 +15,7 @@ from django_ratelimit.decorators import ratelimit
 from .. import presence, text, upkeep
 from ..bodies import render_body
 from ..forms import TAG_NAME_MAX_LENGTH
-from ..models import Briefing, LibraryImage, Status, Tag
+from ..models import Briefing, Kind, LibraryImage, Status, Tag, TopicRow
 from ..views.briefings import briefing_response, briefing_to_show
 
 MAX_PREVIEWED = 200_000  # characters of a body or tag list the helpers look at
@@ -131,15 +131,16 @@ def unsaved_briefing(request, stored):
 
 
 def typed_tag_rows(typed):
-    """(id, name, slug, count) of each typed topic, as a page lists them: an existing
-    topic's own, a new one's as a save would make it."""
+    """A TopicRow of each typed topic, as a page lists them: an existing topic's own, a
+    new one's as a save would make it."""
     names = text.parse_tag_names(typed)
     existing = {tag.name_key: tag for tag in Tag.objects.with_names(names)}
     rows = []
     for name in names:
         tag = existing.get(text.name_key(name))
         if tag is None:
-            rows.append((None, name, text.unicode_slug(name), 0))
+            rows.append(TopicRow(None, name, text.unicode_slug(name), 0, Kind.SUBJECT, ""))
         else:
-            rows.append((tag.pk, tag.name, tag.slug, tag.published_count))
+            rows.append(TopicRow(tag.pk, tag.name, tag.slug, tag.published_count, tag.kind,
+                                 tag.same_as))  # fmt: skip
     return rows

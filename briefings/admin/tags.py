@@ -30,8 +30,8 @@ class UnusedTagFilter(admin.SimpleListFilter):
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
     form = TagAdminForm
-    list_display = ["name", "slug", "published_count"]
-    list_filter = [UnusedTagFilter]
+    list_display = ["name", "kind", "slug", "published_count"]
+    list_filter = ["kind", UnusedTagFilter]
     search_fields = ["name"]
     ordering = ["sort_key"]
     actions = ["merge_tags"]

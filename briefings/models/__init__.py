@@ -19,9 +19,11 @@ from .tags import (
     OTHER_INITIAL,
     FormerTagSlug,
     IndexSection,
+    Kind,
     Tag,
     TaggedBriefing,
     TagPair,
+    TopicRow,
     tag_filter_url,
     validate_tag_slug,
 )
@@ -30,9 +32,10 @@ from .upkeep import PendingPurge, PendingUpkeep
 __all__ = [
     "BODY_IMAGE_SCHEME", "KEPT_BY_UPKEEP", "MAX_TAGS_PER_BRIEFING", "OTHER_INITIAL",
     "Briefing", "BriefingQuerySet", "Correction", "FormerAddress", "FormerTagSlug",
-    "IndexSection",
+    "IndexSection", "Kind",
     "LibraryImage",
     "PendingPurge", "PendingUpkeep", "SearchEntry", "Status", "Tag", "TagPair", "TaggedBriefing",
+    "TopicRow",
     "briefing_url", "delete_image_files_if_unused", "published_condition",
     "revisions_refer_to", "stamp_publication_time", "tag_filter_url", "validate_tag_slug",
 ]  # fmt: skip

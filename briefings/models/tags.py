@@ -5,6 +5,7 @@ briefings/upkeep.py alone, checked and repaired by `manage.py rebuild_derived`.
 """
 
 import functools
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -68,6 +69,47 @@ class TagQuerySet(models.QuerySet):
         return self.filter(name_key__in=[text.name_key(name) for name in names])
 
 
+class Kind(models.TextChoices):
+    """What a topic is, and the schema.org type that says so to search engines."""
+
+    SUBJECT = "subject", "Subject"
+    COUNTRY = "country", "Country"
+    ORGANISATION = "organisation", "Organisation"
+    PERSON = "person", "Person"
+    PLACE = "place", "Place"
+    EVENT = "event", "Event"
+
+    @property
+    def schema_type(self):
+        return SCHEMA_TYPES[self]
+
+    @property
+    def plural(self):
+        return PLURALS[self]
+
+
+PLURALS = {
+    Kind.SUBJECT: "Subjects", Kind.COUNTRY: "Countries", Kind.ORGANISATION: "Organisations",
+    Kind.PERSON: "People", Kind.PLACE: "Places", Kind.EVENT: "Events",
+}  # fmt: skip
+SCHEMA_TYPES = {
+    Kind.SUBJECT: "Thing", Kind.COUNTRY: "Country", Kind.ORGANISATION: "Organization",
+    Kind.PERSON: "Person", Kind.PLACE: "Place", Kind.EVENT: "Event",
+}  # fmt: skip
+
+
+class TopicRow(NamedTuple):
+    """What a page shows of a topic it lists: id (None for one not saved yet), name,
+    slug, public count, kind and reference address."""
+
+    id: int | None
+    name: str
+    slug: str
+    count: int
+    kind: str
+    same_as: str
+
+
 class Tag(TagBase):
     """A topic. Names are unique as text.name_key folds them; slugs keep every script."""
 
@@ -94,6 +136,14 @@ class Tag(TagBase):
         help_text="Optional, shown on the topic's page. Markdown: *emphasis*, [link](https://…).",
     )
     description_html = models.TextField(editable=False, default="")
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.SUBJECT)
+    same_as = models.URLField(
+        "reference address",
+        max_length=500,
+        blank=True,
+        help_text="Optional: the topic's page elsewhere that says what it is, such as its "
+        "Wikidata page (https://www.wikidata.org/wiki/Q…), given to search engines.",
+    )
 
     objects = TagQuerySet.as_manager()
 
@@ -102,10 +152,19 @@ class Tag(TagBase):
         indexes = [
             models.Index(fields=["-published_count", "sort_key"], name="tag_most_used_idx"),
             models.Index(fields=["initial", "sort_key"], name="tag_initial_idx"),
+            models.Index(
+                fields=["kind", "sort_key"],
+                condition=Q(published_count__gt=0),
+                name="tag_kind_in_use_idx",
+            ),  # fmt: skip
         ]
 
     def get_absolute_url(self):
         return tag_filter_url((self.slug,))
+
+    @property
+    def kind_choice(self):
+        return Kind(self.kind)
 
     def slugify(self, tag, i=None):
         slug = text.unicode_slug(tag)[:TAG_SLUG_BASE_LENGTH] or "tag"

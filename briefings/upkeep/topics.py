@@ -22,15 +22,22 @@ def tag_saving(tag):
     fill_tag_fields(tag)
     stored = None
     if tag.pk:
-        stored = Tag.objects.filter(pk=tag.pk).values_list("name", "slug", "initial").first()
+        stored = (
+            Tag.objects.filter(pk=tag.pk)
+            .values_list("name", "slug", "initial", "kind", "same_as")
+            .first()
+        )
     tag._stored_name_and_slug = stored[:2] if stored else None
     tag._stored_initial = stored[2] if stored else None
+    tag._stored_kind = stored[3:] if stored else None
 
 
 @transaction.atomic
 def tag_saved(tag, created):
     """A topic was created or edited. Only a new name or slug reaches its carriers: their
-    cards, tag names and search entries, after commit; a description, its own pages."""
+    cards, tag names and search entries, after commit; a new kind or reference address,
+    their pages (which group topics by kind and name them to search engines) and the
+    index by kind; a description, its own pages."""
     stored = getattr(tag, "_stored_name_and_slug", None)
     old_slug = stored[1] if stored else None
     if created or old_slug != tag.slug:
@@ -42,6 +49,9 @@ def tag_saved(tag, created):
     _follow_initial(tag)
     if stored != (tag.name, tag.slug):
         after_commit({keys.SITE}, carriers_of(tag.pk))
+    elif getattr(tag, "_stored_kind", None) != (tag.kind, tag.same_as):
+        # Rare, like a rename: every page that may show the topic, whatever its key.
+        keys.purge_after_commit({keys.SITE})
     else:
         keys.purge_after_commit({keys.tag_page(tag.slug)})
 

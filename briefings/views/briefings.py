@@ -8,12 +8,12 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils.cache import add_never_cache_headers
 
-from .. import images
+from .. import images, text
 from ..caching.page_cache import depends_also_on, page_number_key, public_page
 from ..caching.surrogate_keys import CORRECTIONS, LATEST_LIST, TAG_COUNTS, briefing_page, tag_page
 from ..cards import links_in_order, most_used_topics, tag_links
 from ..jinja2 import date as local_date
-from ..models import Briefing, Correction, TaggedBriefing
+from ..models import Briefing, Correction, Kind, TaggedBriefing, TopicRow, tag_filter_url
 from ..pagination import cursor_query_key, newest_first
 from ..related import related_cards, source_tags
 from .lookups import (
@@ -88,20 +88,19 @@ def briefing_to_show(briefings):
 def briefing_response(request, briefing, tag_rows=None):
     """A briefing's page: public, or a preview of one that is not (never cached).
 
-    tag_rows, (id or None for a new one, name, slug, count) of each topic, are the
-    briefing's own unless given (a preview of unsaved topics).
+    tag_rows, a TopicRow of each topic (id None for a new one), are the briefing's own
+    unless given (a preview of unsaved topics).
     """
     if tag_rows is None:
         tag_rows = _tags_of_briefing(briefing.pk)
-    tags = links_in_order((name, tag_slug) for _, name, tag_slug, _ in tag_rows)
-    related_by = source_tags(
-        [(pk, tag_slug, count) for pk, _, tag_slug, count in tag_rows if pk is not None]
-    )
+    tags = links_in_order((row.name, row.slug) for row in tag_rows)
+    related_by = source_tags([(row.id, row.slug, row.count) for row in tag_rows if row.id])
     depends_also_on(request, {tag_page(tag.slug) for tag in related_by})
     context = {
         "briefing": briefing,
         "tags": tags,
-        "article_data": news_article(briefing, tags, public_address()),
+        "topic_groups": by_kind(tag_rows),
+        "article_data": news_article(briefing, tag_rows, public_address()),
         "related": related_cards(briefing.pk, related_by),
         "citation": citation(briefing, public_address()),
         "corrections": [Correction(made_at=made_at, text=note)
@@ -114,7 +113,28 @@ def briefing_response(request, briefing, tag_rows=None):
     return response
 
 
-def news_article(briefing, tags, address):
+def by_kind(tag_rows):
+    """[(Kind, [TagLink…])…]: the topics grouped by kind, in Kind's order, each group in
+    name order."""
+    groups = {}
+    for row in tag_rows:
+        groups.setdefault(Kind(row.kind), []).append((row.name, row.slug))
+    return [(kind, links_in_order(groups[kind])) for kind in Kind if kind in groups]
+
+
+def about(tag_rows, address):
+    """What the briefing is about, each topic as the schema.org type of its kind."""
+    things = []
+    for row in sorted(tag_rows, key=lambda row: text.sort_key(row.name)):
+        thing = {"@type": Kind(row.kind).schema_type, "name": row.name,
+                 "url": address + tag_filter_url((row.slug,))}  # fmt: skip
+        if row.same_as:
+            thing["sameAs"] = row.same_as
+        things.append(thing)
+    return things
+
+
+def news_article(briefing, tag_rows, address):
     """The briefing as schema.org NewsArticle, for search engines (JSON-LD)."""
     url = address + briefing.get_absolute_url()
     data = {
@@ -127,9 +147,8 @@ def news_article(briefing, tags, address):
         "author": {"@type": "Person" if briefing.author else "Organization",
                    "name": briefing.byline},
         "publisher": {"@type": "Organization", "name": "Briefings"},
-        "keywords": [tag.name for tag in tags],
-        "about": [{"@type": "Thing", "name": tag.name, "url": address + tag.url}
-                  for tag in tags],
+        "keywords": sorted((row.name for row in tag_rows), key=text.sort_key),
+        "about": about(tag_rows, address),
     }  # fmt: skip
     if briefing.published_at:
         data["datePublished"] = briefing.published_at.isoformat()
@@ -151,7 +170,10 @@ def citation(briefing, address):
 
 def _tags_of_briefing(briefing_id):
     links = TaggedBriefing.objects.filter(content_object=briefing_id)
-    return list(links.values_list("tag", "tag__name", "tag__slug", "tag__published_count"))
+    rows = links.values_list(
+        "tag", "tag__name", "tag__slug", "tag__published_count", "tag__kind", "tag__same_as"
+    )
+    return [TopicRow(*row) for row in rows]
 
 
 # Asked with the briefing, so that the many never corrected cost no query of their own.

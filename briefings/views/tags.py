@@ -7,6 +7,7 @@ from django.urls import reverse
 from ..caching.page_cache import public_page
 from ..caching.surrogate_keys import TAG_COUNTS
 from ..cards import most_used_topics
+from ..models import Kind
 from ..pagination import cursor_query_key, newest_first
 from ..tag_filters import (
     MORE_NARROWING_SHOWN,
@@ -17,7 +18,7 @@ from ..tag_filters import (
     narrowing_links,
     rarest_first,
 )
-from ..tag_index import index_query_key, read_index_query, sections_in_use, tags_in_section
+from ..tag_index import index_query_key, read_index_query, sections_in_use, tags_in_part
 from .lookups import answers_lookups, find_filter, tag_pages
 
 INDEX_TOP_TOPICS = 60
@@ -25,16 +26,18 @@ INDEX_TOP_TOPICS = 60
 
 @public_page(depends_on=lambda: {TAG_COUNTS}, query_key=index_query_key)
 def tag_index(request):
-    """The most used topics and an A–Z of all of them, one letter a page."""
+    """The most used topics, an A–Z of all of them, one letter a page, and each kind."""
     try:
-        section, after = read_index_query(request.GET)
+        part = read_index_query(request.GET)
     except ValueError:
-        raise Http404("No such section of the topics index.") from None
-    if section is None:
+        raise Http404("No such part of the topics index.") from None
+    if part.is_front:
         context = {"top_topics": most_used_topics(INDEX_TOP_TOPICS)}
     else:
-        context = {"section": section, **tags_in_section(section, after)}
+        context = {"section": part.section, "kind": part.kind and Kind(part.kind),
+                   **tags_in_part(part)}  # fmt: skip
     context["sections"] = sections_in_use()
+    context["kinds"] = list(Kind)
     return render(request, "briefings/tag_index.html", context)
 
 

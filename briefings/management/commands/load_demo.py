@@ -6,8 +6,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from briefings import revisions
-from briefings.demo_content import BRIEFINGS, DEMO_AUTHOR
-from briefings.models import Briefing, Status
+from briefings.demo_content import BRIEFINGS, DEMO_AUTHOR, TOPICS
+from briefings.models import Briefing, Kind, Status, Tag
 from briefings.placeholder_images import described, generated_image
 
 
@@ -42,7 +42,16 @@ class Command(BaseCommand):
                 briefing.save()
                 briefing.tags.set(entry["tags"])
                 revisions.record(briefing)
+        describe_topics()
         self.stdout.write(
             f"Demo briefings: {len(missing)} created, "
             f"{len(BRIEFINGS) - len(missing)} already present."
         )
+
+
+def describe_topics():
+    """Give the demo topics their kinds, where an editor has not described them yet."""
+    for tag in Tag.objects.filter(name__in=TOPICS, kind=Kind.SUBJECT, same_as=""):
+        for field, value in TOPICS[tag.name].items():
+            setattr(tag, field, value)
+        tag.save()
