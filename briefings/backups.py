@@ -45,7 +45,7 @@ MEDIA_FOLDER = "briefings"  # every upload and rendition is stored under it
 # restore), a cache, or sessions and login records, which stay with the instance.
 CONTENT_MODELS = [
     "auth.group", "auth.user",
-    "briefings.tag", "briefings.libraryimage", "briefings.briefing",
+    "briefings.tag", "briefings.othername", "briefings.libraryimage", "briefings.briefing",
     "briefings.taggedbriefing", "briefings.correction", "briefings.formeraddress",
     "briefings.formertagslug",
     "reversion.revision", "reversion.version", "admin.logentry",

@@ -10,6 +10,14 @@ TOPICS = {
     "LAC": {"kind": "place"},
     "75th anniversary": {"kind": "event"},
 }
+# Their other names, (name, language), in the scripts the desk reads.
+OTHER_NAMES = {
+    "SCO": [("Shanghai Cooperation Organisation", "en"), ("ШОС", "ru"),
+            ("上海合作组织", "zh"), ("शंघाई सहयोग संगठन", "hi")],
+    "India": [("भारत", "hi"), ("印度", "zh")],
+    "China": [("中国", "zh"), ("चीन", "hi")],
+    "LAC": [("Line of Actual Control", "en")],
+}  # fmt: skip
 
 BRIEFINGS = [
     {

@@ -21,6 +21,7 @@ from .models import (
     Briefing,
     FormerAddress,
     FormerTagSlug,
+    OtherName,
     IndexSection,
     LibraryImage,
     PendingUpkeep,
@@ -295,7 +296,11 @@ def _write_search_entries(pks):
 
 def _addresses_in_use(progress=None):
     briefings = FormerAddress.objects.filter(slug__in=Briefing.objects.values("slug"))
-    tags = FormerTagSlug.objects.filter(slug__in=Tag.objects.values("slug"))
+    # One namespace: a former slug gives way to a topic's slug or another name's.
+    tags = FormerTagSlug.objects.filter(
+        Q(slug__in=Tag.objects.values("slug"))
+        | Q(slug__in=OtherName.objects.exclude(slug=None).values("slug"))
+    )
     return [("briefing", slug) for slug in briefings.values_list("slug", flat=True)] + [
         ("topic", slug) for slug in tags.values_list("slug", flat=True)
     ]

@@ -14,7 +14,14 @@ from reversion.models import Version
 from taggit.forms import TagField, TagWidget
 
 from . import conflicts, text, upkeep, workflow
-from .models import MAX_TAGS_PER_BRIEFING, Briefing, FormerAddress, Tag
+from .models import (
+    MAX_TAGS_PER_BRIEFING,
+    Briefing,
+    FormerAddress,
+    Tag,
+    holder_of_name,
+    holder_of_slug,
+)
 from .revisions import current_fields
 
 TAG_NAME_MAX_LENGTH = Tag._meta.get_field("name").max_length
@@ -41,9 +48,16 @@ class TagNamesField(TagField):
             )
         for name in names:
             refuse_if_folded_too_long(name)
+        # Another name saves its topic: "ШОС" is SCO, and "SCO, ШОС" one topic.
+        named = Tag.objects.named(names)
+        self.saved_as = [
+            (name, topic.name) for name in names
+            if (topic := named.get(text.name_key(name))) and topic.name_key != text.name_key(name)
+        ]  # fmt: skip
         unique = {}
         for name in names:
-            unique.setdefault(text.name_key(name), name)
+            topic = named.get(text.name_key(name))
+            unique.setdefault(topic.name_key if topic else text.name_key(name), name)
         if len(unique) > MAX_TAGS_PER_BRIEFING:
             raise forms.ValidationError(
                 "A briefing can carry at most %(limit)d topics; this list has %(count)d.",
@@ -396,7 +410,7 @@ class TagAdminForm(forms.ModelForm):
         if cleaned.get("move_address") and cleaned.get("name"):
             slug = text.fold(text.unicode_slug(cleaned["name"]))
             self.refuse_if_taken(
-                Tag.objects.filter(slug=slug),
+                holder_of_slug(slug, excluding=self.instance),
                 "The topic “%(other)s” already has the address "
                 "this name would take: merge the two instead.",
             )
@@ -407,7 +421,7 @@ class TagAdminForm(forms.ModelForm):
         name = " ".join(self.cleaned_data["name"].split())
         refuse_if_folded_too_long(name)
         self.refuse_if_taken(
-            Tag.objects.with_names([name]),
+            holder_of_name(name, excluding=self.instance),
             "The topic “%(other)s” already has this name: merge the two instead.",
         )
         return name
@@ -416,14 +430,30 @@ class TagAdminForm(forms.ModelForm):
         refuse_if_folded_too_long(self.cleaned_data["slug"])
         slug = text.fold(self.cleaned_data["slug"])
         self.refuse_if_taken(
-            Tag.objects.filter(slug=slug), "The topic “%(other)s” already has this address."
+            holder_of_slug(slug, excluding=self.instance),
+            "The topic “%(other)s” already has this address.",
         )
         return slug
 
-    def refuse_if_taken(self, holders, message):
-        clash = holders.exclude(pk=self.instance.pk).first()
-        if clash:
-            raise forms.ValidationError(message, params={"other": clash.name}, code="taken")
+    def refuse_if_taken(self, holder, message):
+        """holder: the other topic that has the name or address (models.holder_of_…)."""
+        if holder:
+            raise forms.ValidationError(message, params={"other": holder.name}, code="taken")
+
+
+class OtherNamesFormSet(forms.BaseInlineFormSet):
+    """A topic's other names: two rows folding to one name are one name typed twice."""
+
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            name = form.cleaned_data.get("name") if form.cleaned_data else None
+            if not name or form.cleaned_data.get("DELETE"):
+                continue
+            if text.name_key(name) in seen:
+                form.add_error("name", "This name is given twice.")
+            seen.add(text.name_key(name))
 
 
 def refuse_if_folded_too_long(name):

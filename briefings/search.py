@@ -1,6 +1,7 @@
 """Search: one interface, two engines.
 
-The text of each public briefing (title, tag names, standfirst, body as plain text) is
+The text of each public briefing (title, topics' names and other names, standfirst,
+body as plain text) is
 copied into a SearchEntry after every commit that changes what the public sees
 (briefings/upkeep.py decides when; write_entries writes). On SQLite an FTS5
 table mirrors the entries through triggers; on PostgreSQL each entry carries a weighted
@@ -256,14 +257,22 @@ def write_entries(briefing_ids):
 def entry_texts(briefing_ids):
     """What the entries of these briefings should hold: ENTRY_FIELDS by briefing id, for
     the public ones only."""
-    from .models import Briefing, TaggedBriefing
+    from .models import Briefing, OtherName, TaggedBriefing
 
     public = Briefing.objects.filter(pk__in=briefing_ids, counts_as_public=True)
     rows = list(public.values_list("pk", "title", "standfirst", "body_html"))
     names = {}
-    links = TaggedBriefing.objects.filter(content_object__in=[row[0] for row in rows])
-    for briefing_id, name in links.values_list("content_object", "tag__name"):
-        names.setdefault(briefing_id, []).append(name)
+    links = list(
+        TaggedBriefing.objects.filter(content_object__in=[row[0] for row in rows])
+        .values_list("content_object", "tag", "tag__name")
+    )  # fmt: skip
+    other_names = {}  # a topic's other names find its briefings too
+    for tag_id, name in OtherName.objects.filter(
+        tag__in={tag_id for _, tag_id, _ in links}
+    ).values_list("tag", "name"):
+        other_names.setdefault(tag_id, []).append(name)
+    for briefing_id, tag_id, name in links:
+        names.setdefault(briefing_id, []).extend([name, *other_names.get(tag_id, [])])
     return {
         pk: (
             _searchable(title),

@@ -21,6 +21,7 @@ from .models import (
     Briefing,
     Correction,
     LibraryImage,
+    OtherName,
     Tag,
     TaggedBriefing,
     delete_image_files_if_unused,
@@ -87,6 +88,19 @@ def before_tag_save(sender, instance, raw=False, **kwargs):
 def after_tag_save(sender, instance, created, raw=False, **kwargs):
     if not raw:
         upkeep.tag_saved(instance, created)
+
+
+@receiver(pre_save, sender=OtherName, dispatch_uid="other-name-before-save")
+def before_other_name_save(sender, instance, raw=False, **kwargs):
+    if not raw:
+        upkeep.other_name_saving(instance)
+
+
+@receiver(post_save, sender=OtherName, dispatch_uid="other-name-after-save")
+@receiver(post_delete, sender=OtherName, dispatch_uid="other-name-after-delete")
+def after_other_name_change(sender, instance, raw=False, **kwargs):
+    if not raw:
+        upkeep.other_names_changed(instance.tag_id)
 
 
 @receiver(pre_delete, sender=Tag, dispatch_uid="tag-before-delete")

@@ -70,6 +70,18 @@ def errors(response):
     return re.findall(r'<ul class="errorlist[^"]*"[^>]*><li>(.+?)</li>', response.content.decode())
 
 
+def topic_form(fields, other_names=()):
+    """What the topic's admin form posts: these fields, and these (name, lang) other
+    names as new rows of its inline."""
+    rows = {}
+    for number, (name, lang) in enumerate(other_names):
+        rows |= {f"other_names-{number}-name": name, f"other_names-{number}-lang": lang}
+    return {
+        "kind": "subject", "description": "", **fields, **rows,
+        "other_names-TOTAL_FORMS": str(len(other_names)), "other_names-INITIAL_FORMS": "0",
+    }  # fmt: skip
+
+
 def change_url(briefing):
     return reverse("admin:briefings_briefing_change", args=[briefing.pk])
 

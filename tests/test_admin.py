@@ -23,6 +23,7 @@ from tests.helpers import (
     form_data,
     image_bytes,
     image_upload,
+    topic_form,
     truncated_jpeg,
 )
 
@@ -92,13 +93,7 @@ def test_a_tag_name_too_long_once_folded_is_a_form_error(admin_client, name):
 def test_a_topic_renamed_too_long_once_folded_is_a_form_error(admin_client, field):
     tag = Tag.objects.create(name="SCO")
     url = reverse("admin:briefings_tag_change", args=[tag.pk])
-    data = {
-        "name": "SCO",
-        "slug": "sco",
-        "kind": "organisation",
-        "description": "",
-        field: "ß" * 60,
-    }
+    data = topic_form({"name": "SCO", "slug": "sco", field: "ß" * 60})
     response = admin_client.post(url, data)
     assert response.status_code == 200
     assert any("once case and spelling are folded" in error for error in errors(response))
@@ -289,13 +284,11 @@ def test_tags_in_any_script_can_be_edited_in_the_admin(admin_client, make_briefi
     make_briefing(tags=["भारत"])
     tag = Tag.objects.get()
     url = reverse("admin:briefings_tag_change", args=[tag.pk])
-    response = admin_client.post(url, {"name": "भारत गणराज्य", "slug": tag.slug, "kind": "country"})
+    response = admin_client.post(url, topic_form({"name": "भारत गणराज्य", "slug": tag.slug}))
     assert response.status_code == 302, errors(response)
     tag.refresh_from_db()
     assert (tag.name, tag.slug) == ("भारत गणराज्य", "भारत"), "renaming keeps the address"
-    response = admin_client.post(
-        url, {"name": "x", "slug": "no spaces/or slashes", "kind": "subject"}
-    )
+    response = admin_client.post(url, topic_form({"name": "x", "slug": "no spaces/or slashes"}))
     assert any("letters, digits, hyphens" in error for error in errors(response))
 
 

@@ -12,7 +12,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 
-from briefings.models import Briefing, Correction, Tag
+from briefings.models import Briefing, Correction, OtherName, Tag
 from tests.helpers import PROJECT, image_upload
 
 
@@ -24,7 +24,8 @@ def content_types_forgotten():
     ContentType.objects.clear_cache()
 
 
-PAGES = ["/", "/tags/", "/tags/sco/", "/corrections/", "/feed/rss/", "/sitemap.xml"]
+PAGES = ["/", "/tags/", "/tags/sco/", "/corrections/", "/feed/rss/", "/sitemap.xml",
+         "/tags/?kind=organisation"]  # fmt: skip
 
 
 @pytest.fixture
@@ -37,6 +38,8 @@ def newsroom(make_briefing, django_user_model, committed):
     make_briefing(title="A scheduled one", tags=["SCO"], published_at=None, status="draft")
     with committed():
         Correction.objects.create(briefing=lead, text="An earlier version misnamed the city.")
+        Tag.objects.filter(name="SCO").update(kind="organisation")
+        OtherName.objects.create(tag=Tag.objects.get(name="SCO"), name="ШОС", lang="ru")
     return lead
 
 
@@ -67,6 +70,7 @@ def test_a_backup_restored_into_an_empty_instance_reproduces_every_page_and_imag
     assert pages(client) == before_pages
     assert files() == before_files
     assert Briefing.objects.get(pk=newsroom.pk).author.username == "editor"
+    assert client.get("/tags/шос/")["Location"] == "/tags/sco/", "other names restored"
     call_command("rebuild_derived", "--check", stdout=open(os.devnull, "w"))
     Tag.objects.create(name="After the restore")  # ids continue after the restored ones
 

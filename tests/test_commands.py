@@ -57,6 +57,11 @@ def test_demo_topics_know_what_they_are(db, client):
     assert Tag.objects.get(name="India").same_as.startswith("https://www.wikidata.org/wiki/Q")
     page = client.get("/briefings/" + BRIEFINGS[0]["slug"] + "/").content.decode()
     assert ">Countries</h3>" in page
+    call_command("load_demo")
+    sco = Tag.objects.get(name="SCO")
+    assert set(sco.other_names.values_list("lang", flat=True)) == {"en", "ru", "zh", "hi"}
+    assert client.get("/tags/шос/")["Location"] == "/tags/sco/"
+    assert "/tags/sco/" in client.get("/search/", {"q": "上海合作组织"}).content.decode()
 
 
 def test_generated_archive_is_shaped_like_a_real_one(db):

@@ -212,9 +212,10 @@ def test_search_pages_are_noindex_and_not_cached(client, archive, clock, django_
             searched(client, "border")
 
 
-# The ranked ids; the page's cards; their passages; the topics of the results, their names.
-# PostgreSQL's ranking also sets and resets its plan within a savepoint: four statements.
-SEARCH_QUERIES = 5 + (4 if connection.vendor == "postgresql" else 0)
+# The ranked ids; the page's cards; their passages; the topics of the results, their names;
+# the topic the words may name. PostgreSQL's ranking also sets and resets its plan within
+# a savepoint: four statements.
+SEARCH_QUERIES = 6 + (4 if connection.vendor == "postgresql" else 0)
 
 
 def test_search_costs_a_fixed_number_of_queries(

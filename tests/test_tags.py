@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from briefings.models import Status, Tag
-from tests.helpers import errors
+from tests.helpers import errors, topic_form
 
 
 def test_tag_names_match_whatever_their_case(make_briefing):
@@ -146,16 +146,11 @@ def test_a_rename_may_move_the_address_and_the_old_one_leads_there_in_one_hop(
     make_briefing(tags=["Water security", "India"])
     tag = Tag.objects.get(name="Water security")
     url = reverse("admin:briefings_tag_change", args=[tag.pk])
-    kept = admin_client.post(url, {"name": "Water sharing", "slug": tag.slug, "kind": "subject"})
+    kept = admin_client.post(url, topic_form({"name": "Water sharing", "slug": tag.slug}))
     assert kept.status_code == 302 and Tag.objects.get(pk=tag.pk).slug == "water-security"
     moved = admin_client.post(
         url,
-        {
-            "name": "Rivers and water",
-            "slug": "water-security",
-            "kind": "subject",
-            "move_address": "on",
-        },
+        topic_form({"name": "Rivers and water", "slug": "water-security", "move_address": "on"}),
     )
     assert moved.status_code == 302, errors(moved)
     assert Tag.objects.get(pk=tag.pk).slug == "rivers-and-water"
@@ -170,6 +165,6 @@ def test_a_rename_cannot_move_onto_another_topics_address(admin_client, make_bri
     tag = Tag.objects.get(name="Water security")
     url = reverse("admin:briefings_tag_change", args=[tag.pk])
     refused = admin_client.post(
-        url, {"name": "Rivers!", "slug": tag.slug, "kind": "subject", "move_address": "on"}
+        url, topic_form({"name": "Rivers!", "slug": tag.slug, "move_address": "on"})
     )
     assert "already has the address" in " ".join(errors(refused))

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from briefings.models import Kind, Tag
-from tests.helpers import errors, is_cached
+from tests.helpers import errors, is_cached, topic_form
 
 WIKIDATA_INDIA = "https://www.wikidata.org/wiki/Q668"
 
@@ -83,7 +83,7 @@ def test_feeds_name_each_topics_kind_as_its_category_scheme(client, briefing, pu
 def test_editors_choose_the_kind_and_a_bad_reference_is_a_form_error(admin_client, briefing):
     india = Tag.objects.get(name="India")
     url = reverse("admin:briefings_tag_change", args=[india.pk])
-    form = {"name": "India", "slug": "india", "kind": "country", "description": ""}
+    form = topic_form({"name": "India", "slug": "india", "kind": "country"})
     refused = admin_client.post(url, form | {"same_as": "not an address"})
     assert refused.status_code == 200 and errors(refused) == ["Enter a valid URL."]
     assert admin_client.post(url, form | {"kind": "planet"}).status_code == 200
@@ -102,7 +102,7 @@ def test_a_change_of_kind_shows_at_once_on_the_carriers_cached_pages(
     sco = Tag.objects.get(name="SCO")
     url = reverse("admin:briefings_tag_change", args=[sco.pk])
     with django_capture_on_commit_callbacks(execute=True):
-        admin_client.post(url, {"name": "SCO", "slug": "sco", "kind": "event", "description": ""})
+        admin_client.post(url, topic_form({"name": "SCO", "slug": "sco", "kind": "event"}))
     html = client.get(page).content.decode()
     assert ">SCO</a>" in html.split(">Events</h3>")[1].split("</ul>")[0]
     assert ">SCO</a>" in client.get("/tags/?kind=event").content.decode()

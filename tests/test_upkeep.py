@@ -20,7 +20,15 @@ from briefings.models import (
     Status,
     Tag,
 )
-from tests.helpers import ADD_URL, edit_data, errors, form_data, pair_counts, true_pair_counts
+from tests.helpers import (
+    ADD_URL,
+    edit_data,
+    errors,
+    form_data,
+    pair_counts,
+    topic_form,
+    true_pair_counts,
+)
 
 
 def names(count):
@@ -115,9 +123,7 @@ def test_renaming_a_topic_to_another_topics_name_is_a_form_error(
     make_briefing(tags=["India", "China"])
     china = Tag.objects.get(name="China")
     url = reverse("admin:briefings_tag_change", args=[china.pk])
-    response = admin_client.post(
-        url, {"name": typed, "slug": "china", "kind": "country", "description": ""}
-    )
+    response = admin_client.post(url, topic_form({"name": typed, "slug": "china"}))
     assert response.status_code == 200
     assert "already has this name" in " ".join(errors(response))
     assert Tag.objects.get(pk=china.pk).name == "China"

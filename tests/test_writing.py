@@ -61,9 +61,9 @@ def test_typed_tags_show_what_a_save_makes_and_suggest_existing_ones(client, wri
     make_briefing(tags=["Shanghai summit"])
     answer = client.get(TAGS_URL, {"typed": "sco, border talks, SHA"}).json()
     assert answer["will_save"] == [
-        {"name": "SCO", "new": False},
-        {"name": "border talks", "new": True},
-        {"name": "SHA", "new": True},
+        {"name": "SCO", "typed": "sco", "new": False},
+        {"name": "border talks", "typed": "border talks", "new": True},
+        {"name": "SHA", "typed": "SHA", "new": True},
     ], "in the order typed, an existing tag in its own spelling"
     assert answer["suggestions"] == ["Shanghai summit"], "matched ignoring case, by use"
     assert client.get(TAGS_URL, {"typed": "x" * 300_000}).status_code == 200

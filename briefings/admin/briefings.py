@@ -164,6 +164,10 @@ class BriefingAdmin(WritingEndpoints, admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         revisions.record(form.instance)  # with the tags just saved
+        saved_as = getattr(form.fields.get("tags"), "saved_as", [])
+        if saved_as:
+            said = "; ".join(f"{typed} saved as {name}" for typed, name in saved_as)
+            self.message_user(request, f"Other names of topics: {said}.", messages.INFO)
 
     def log_addition(self, request, obj, message):
         entry = super().log_addition(request, obj, message)

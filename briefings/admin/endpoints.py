@@ -75,21 +75,23 @@ class WritingEndpoints:
         ]})  # fmt: skip
 
     def tags_typed_view(self, request):
-        """The tags a typed list will save (existing spellings reused) and suggestions
-        for the name being typed, matched ignoring case."""
+        """The tags a typed list will save (existing spellings reused, other names
+        resolved to their topics) and suggestions for the name being typed, matched
+        ignoring case, by name or other name."""
         self.refuse_unless_writing(request)
         typed = request.GET.get("typed", "")[:MAX_PREVIEWED]
         names = text.parse_tag_names(typed)
-        existing = {tag.name_key: tag.name for tag in Tag.objects.with_names(names)}
+        existing = {key: tag.name for key, tag in Tag.objects.named(names).items()}
         will_save = [
-            {"name": existing.get(text.name_key(name), name),
+            {"name": existing.get(text.name_key(name), name), "typed": name,
              "new": text.name_key(name) not in existing}
             for name in names
         ]  # fmt: skip
         fragment = text.name_key(typed.rsplit(",", 1)[-1].strip(' "'))
         suggestions = (
-            list(Tag.objects.filter(name_key__startswith=fragment).by_use()
-                 .values_list("name", flat=True)[:TAG_SUGGESTIONS])
+            list(Tag.objects.filter(Q(name_key__startswith=fragment)
+                                    | Q(other_names__name_key__startswith=fragment))
+                 .distinct().by_use().values_list("name", flat=True)[:TAG_SUGGESTIONS])
             if 0 < len(fragment) <= TAG_NAME_MAX_LENGTH else []
         )  # fmt: skip
         return JsonResponse({"will_save": will_save, "suggestions": suggestions})
@@ -134,10 +136,12 @@ def typed_tag_rows(typed):
     """A TopicRow of each typed topic, as a page lists them: an existing topic's own, a
     new one's as a save would make it."""
     names = text.parse_tag_names(typed)
-    existing = {tag.name_key: tag for tag in Tag.objects.with_names(names)}
+    existing = Tag.objects.named(names)
     rows = []
     for name in names:
         tag = existing.get(text.name_key(name))
+        if tag is not None and any(row.id == tag.pk for row in rows):
+            continue  # named twice, by another name
         if tag is None:
             rows.append(TopicRow(None, name, text.unicode_slug(name), 0, Kind.SUBJECT, ""))
         else:

@@ -8,8 +8,8 @@ from django.db.models import Count, Exists, OuterRef
 from django.template.response import TemplateResponse
 
 from .. import upkeep
-from ..forms import TagAdminForm
-from ..models import Tag, TaggedBriefing
+from ..forms import OtherNamesFormSet, TagAdminForm
+from ..models import OtherName, Tag, TaggedBriefing
 
 
 class UnusedTagFilter(admin.SimpleListFilter):
@@ -27,12 +27,22 @@ class UnusedTagFilter(admin.SimpleListFilter):
         return queryset.exclude(Exists(TaggedBriefing.objects.filter(tag=OuterRef("pk"))))
 
 
+class OtherNameInline(admin.TabularInline):
+    model = OtherName
+    formset = OtherNamesFormSet
+    fields = ["name", "lang"]
+    extra = 1
+    verbose_name = "other name"
+    verbose_name_plural = "Other names, in any script (typing one saves this topic)"
+
+
 @admin.register(Tag)
 class TagAdmin(admin.ModelAdmin):
     form = TagAdminForm
+    inlines = [OtherNameInline]
     list_display = ["name", "kind", "slug", "published_count"]
     list_filter = ["kind", UnusedTagFilter]
-    search_fields = ["name"]
+    search_fields = ["name", "other_names__name"]
     ordering = ["sort_key"]
     actions = ["merge_tags"]
     show_full_result_count = False
@@ -46,7 +56,9 @@ class TagAdmin(admin.ModelAdmin):
     @admin.action(description="Merge selected topics…", permissions=["change", "delete"])
     def merge_tags(self, request, queryset):
         """Ask first: which name survives, with what each carries; then merge."""
-        tags = list(queryset.order_by("-published_count", "sort_key"))
+        tags = list(
+            queryset.order_by("-published_count", "sort_key").prefetch_related("other_names")
+        )
         if len(tags) < 2:
             self.message_user(request, "Select at least two topics to merge.", messages.WARNING)
             return None

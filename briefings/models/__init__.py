@@ -20,10 +20,14 @@ from .tags import (
     FormerTagSlug,
     IndexSection,
     Kind,
+    OtherName,
     Tag,
     TaggedBriefing,
     TagPair,
     TopicRow,
+    free_slug,
+    holder_of_name,
+    holder_of_slug,
     tag_filter_url,
     validate_tag_slug,
 )
@@ -32,10 +36,10 @@ from .upkeep import PendingPurge, PendingUpkeep
 __all__ = [
     "BODY_IMAGE_SCHEME", "KEPT_BY_UPKEEP", "MAX_TAGS_PER_BRIEFING", "OTHER_INITIAL",
     "Briefing", "BriefingQuerySet", "Correction", "FormerAddress", "FormerTagSlug",
-    "IndexSection", "Kind",
+    "IndexSection", "Kind", "OtherName",
     "LibraryImage",
     "PendingPurge", "PendingUpkeep", "SearchEntry", "Status", "Tag", "TagPair", "TaggedBriefing",
-    "TopicRow",
+    "TopicRow", "free_slug", "holder_of_name", "holder_of_slug",
     "briefing_url", "delete_image_files_if_unused", "published_condition",
     "revisions_refer_to", "stamp_publication_time", "tag_filter_url", "validate_tag_slug",
 ]  # fmt: skip

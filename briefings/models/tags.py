@@ -5,6 +5,7 @@ briefings/upkeep.py alone, checked and repaired by `manage.py rebuild_derived`.
 """
 
 import functools
+import re
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
@@ -67,6 +68,14 @@ class TagQuerySet(models.QuerySet):
     def with_names(self, names):
         """The tags with these names, matched as text.name_key folds them."""
         return self.filter(name_key__in=[text.name_key(name) for name in names])
+
+    def named(self, names):
+        """{name key: topic} for those of these names that name a topic, by its name or
+        one of its other names (as text.name_key folds them)."""
+        keys = {text.name_key(name) for name in names}
+        found = {tag.name_key: tag for tag in self.filter(name_key__in=keys)}
+        others = OtherName.objects.filter(name_key__in=keys - set(found)).select_related("tag")
+        return found | {other.name_key: other.tag for other in others}
 
 
 class Kind(models.TextChoices):
@@ -166,6 +175,11 @@ class Tag(TagBase):
     def kind_choice(self):
         return Kind(self.kind)
 
+    def save(self, *args, **kwargs):
+        if self._state.adding and not self.slug:
+            self.slug = free_slug(self.name)  # taggit's would not see other names' slugs
+        super().save(*args, **kwargs)
+
     def slugify(self, tag, i=None):
         slug = text.unicode_slug(tag)[:TAG_SLUG_BASE_LENGTH] or "tag"
         return slug if i is None else f"{slug}_{i}"
@@ -178,7 +192,8 @@ def tag_filter_url(slugs):
 
 
 class CasefoldTagManager(_TaggableManager):
-    """Finds the existing tag for a typed name as text.name_key folds it.
+    """Finds the existing tag for a typed name as text.name_key folds it, by its name or
+    one of its other names.
 
     taggit matches names with the database's iexact, which folds only ASCII on SQLite:
     "École" would not find "école" there and would then break the uniqueness rule.
@@ -186,7 +201,7 @@ class CasefoldTagManager(_TaggableManager):
 
     def _to_tag_model_instances(self, tags, tag_kwargs):
         names = [tag for tag in tags if isinstance(tag, str)]
-        existing = {tag.name_key: tag for tag in Tag.objects.with_names(names)}
+        existing = Tag.objects.named(names)
         resolved = []
         for tag in tags:
             if isinstance(tag, str):
@@ -275,6 +290,87 @@ class TagPair(models.Model):
 
     def __str__(self):
         return f"{self.tag} & {self.other}: {self.count}"
+
+
+def validate_language(value):
+    if not re.fullmatch(r"[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*", value):
+        raise ValidationError(
+            "Give the language as a code, such as ru, zh-Hans or hi.", code="invalid_language"
+        )
+
+
+class OtherName(models.Model):
+    """Another name of a topic, in any script ("ШОС" for SCO): typed in a briefing's
+    topics it saves the topic, its slug leads to the topic's page, and search finds the
+    topic's briefings by it. Names and slugs follow the one rule of holder_of_name and
+    holder_of_slug."""
+
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="other_names")
+    name = models.CharField(max_length=text.MAX_NAME_LENGTH)
+    name_key = models.CharField(max_length=text.MAX_NAME_LENGTH, unique=True, editable=False)
+    # None where the slug would lead to the topic anyway (its own slug, say): unique
+    # among those that lead somewhere, which only NULL (not "") leaves out.
+    slug = models.CharField(max_length=100, unique=True, null=True, editable=False)  # noqa: DJ001
+    lang = models.CharField(
+        "language", max_length=35, blank=True, validators=[validate_language],
+        help_text="Optional: its language as a code (ru, zh, hi), so browsers and screen "
+        "readers say it right.",
+    )  # fmt: skip
+
+    class Meta:
+        ordering = ["name_key"]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        """Refused when any topic has this name already, or another topic the address
+        it would take."""
+        tag = getattr(self, "tag", None)  # unsaved with a topic being added
+        if not self.name or tag is None:
+            return
+        key, slug = text.name_key(self.name), text.unicode_slug(self.name)
+        if key == text.name_key(tag.name) or (
+            tag.pk and tag.other_names.filter(name_key=key).exclude(pk=self.pk).exists()
+        ):
+            raise ValidationError({"name": "The topic has this name already."})
+        holder = holder_of_name(self.name, excluding=tag)
+        if holder:
+            raise ValidationError({"name": f"The topic “{holder.name}” has this name already: "
+                                           "merge the two instead."})  # fmt: skip
+        holder = holder_of_slug(slug, excluding=tag) if slug else None
+        if holder:
+            raise ValidationError({"name": f"Its address, {tag_filter_url((slug,))}, is the "
+                                           f"topic “{holder.name}”'s already."})  # fmt: skip
+
+
+def holder_of_name(name, excluding=None):
+    """The topic that has this name, as its name or another name (compared as
+    text.name_key folds them: case, Unicode spelling and width); None if none other
+    than `excluding` has it."""
+    key = text.name_key(name)
+    holders = Tag.objects.filter(Q(name_key=key) | Q(other_names__name_key=key))
+    return holders.exclude(pk=getattr(excluding, "pk", None)).first()
+
+
+def holder_of_slug(slug, excluding=None):
+    """The topic that this slug is the address of, as its own slug or another name's;
+    None if none other than `excluding`. One rule for both: former slugs give way to
+    either (their topic's old address then stops leading to it)."""
+    holders = Tag.objects.filter(Q(slug=slug) | Q(other_names__slug=slug))
+    return holders.exclude(pk=getattr(excluding, "pk", None)).first()
+
+
+def free_slug(name):
+    """A slug for a new topic named so, held by no topic: "sco", else "sco_2", …"""
+    base = text.unicode_slug(name)[:TAG_SLUG_BASE_LENGTH] or "tag"
+    taken = set(Tag.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    taken |= set(OtherName.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, number = base, 1
+    while slug in taken:
+        number += 1
+        slug = f"{base}_{number}"
+    return slug
 
 
 class IndexSection(models.Model):

@@ -11,8 +11,8 @@ addresses; search entries; the surrogate keys of cached pages. `manage.py
 rebuild_derived` recomputes them all (derived.py).
 
 Events: briefing_saved, tags_changing/tags_changed, briefing_deleting,
-library_image_changed, tag_saving/
-tag_saved, tags_merged, tag_deleting/tag_deleted, release_due. Signals (signals.py),
+library_image_changed, tag_saving/tag_saved, tags_merged, other_name_saving/
+other_names_changed, tag_deleting/tag_deleted, release_due. Signals (signals.py),
 the admin, revisions, generate_briefings and migrations come through them.
 
 Inside the transaction (each event opens one, or joins the caller's), under row locks
@@ -50,13 +50,22 @@ from .copies import (
     tag_names_of,
     typed_names,
 )
-from .topics import carriers_of, tag_deleted, tag_deleting, tag_saved, tag_saving, tags_merged
+from .topics import (
+    carriers_of,
+    other_name_saving,
+    other_names_changed,
+    tag_deleted,
+    tag_deleting,
+    tag_saved,
+    tag_saving,
+    tags_merged,
+)
 
 __all__ = [
     "batched", "briefing_deleting", "briefing_editing", "briefing_saved", "carriers_of",
     "copy_onto_links",
     "correction_changed", "fill_briefing_fields", "fill_tag_fields", "finish",
-    "library_image_changed",
+    "library_image_changed", "other_name_saving", "other_names_changed",
     "finish_pending", "lock_briefings", "release_due", "store_cards", "store_tag_names",
     "stored_state", "tag_deleted", "tag_deleting", "tag_names_of", "tag_saved", "tag_saving",
     "tags_changed", "tags_changing", "tags_merged", "too_many_tags_message", "typed_names",

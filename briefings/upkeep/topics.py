@@ -1,4 +1,4 @@
-"""Events of a topic: saved (renamed), merged, deleted."""
+"""Events of a topic: saved (renamed), merged, deleted, its other names changed."""
 
 from collections import Counter
 
@@ -6,11 +6,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
+from .. import text
 from ..caching import surrogate_keys as keys
 from ..models import (
     Briefing,
     FormerTagSlug,
     IndexSection,
+    OtherName,
     Tag,
     TaggedBriefing,
 )
@@ -46,6 +48,9 @@ def tag_saved(tag, created):
         FormerTagSlug.objects.update_or_create(slug=old_slug, defaults={"tag": tag})
     if created:
         return
+    # Another name of its own taken as its name, or address, is no longer another one.
+    tag.other_names.filter(name_key=tag.name_key).delete()
+    tag.other_names.filter(slug=tag.slug).update(slug=None)
     _follow_initial(tag)
     if stored != (tag.name, tag.slug):
         after_commit({keys.SITE}, carriers_of(tag.pk))
@@ -54,6 +59,29 @@ def tag_saved(tag, created):
         keys.purge_after_commit({keys.SITE})
     else:
         keys.purge_after_commit({keys.tag_page(tag.slug)})
+
+
+def other_name_saving(other):
+    """Before another name's save: its folded name and its slug, None where the slug
+    leads to its topic anyway; another topic's former slug gives way to it."""
+    other.name = " ".join(other.name.split())
+    other.name_key = text.name_key(other.name)
+    slug = text.unicode_slug(other.name)[: FormerTagSlug._meta.get_field("slug").max_length]
+    own = {
+        other.tag.slug,
+        *other.tag.former_slugs.values_list("slug", flat=True),
+        *other.tag.other_names.exclude(pk=other.pk).values_list("slug", flat=True),
+    }
+    other.slug = None if not slug or slug in own else slug
+    if other.slug:
+        FormerTagSlug.objects.filter(slug=other.slug).exclude(tag=other.tag).delete()
+
+
+@transaction.atomic
+def other_names_changed(tag_pk):
+    """A topic's other names were added, changed or removed: search finds its briefings
+    by them (their entries are rewritten after commit), and pages that show it change."""
+    after_commit({keys.SITE}, carriers_of(tag_pk))
 
 
 def tags_merged(keep, others):
@@ -88,7 +116,14 @@ def tags_merged(keep, others):
         for other in others:
             other.former_slugs.update(tag=keep)
             FormerTagSlug.objects.update_or_create(slug=other.slug, defaults={"tag": keep})
+            names = [(other.name, ""), *other.other_names.values_list("name", "lang")]
             other.delete()
+            for name, lang in names:  # the merged topic's names now name the survivor
+                if text.name_key(name) != keep.name_key:
+                    OtherName.objects.get_or_create(
+                        name_key=text.name_key(name), defaults={"tag": keep, "name": name,
+                                                                "lang": lang}
+                    )  # fmt: skip
 
 
 @transaction.atomic

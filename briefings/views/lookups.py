@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from .. import text
 from ..caching.surrogate_keys import tag_page
-from ..models import Briefing, FormerAddress, FormerTagSlug, TaggedBriefing
+from ..models import Briefing, FormerAddress, FormerTagSlug, OtherName, TaggedBriefing
 from ..tag_filters import (
     MAX_FILTER_TAGS,
     briefings_with_all,
@@ -116,12 +116,14 @@ def find_filter(request, slugs):
 
 
 def tags_moved(request, wanted, found):
-    """A 301 to where renamed or merged tags went; else the tags are unknown (404)."""
+    """A 301 to the topics that former slugs (renamed, merged) or other names' slugs
+    lead to; else the tags are unknown (404). One query for both."""
     missing = set(wanted) - {tag.slug for tag in found}
+    former = FormerTagSlug.objects.filter(slug__in=missing, tag__published_count__gt=0)
+    other_names = OtherName.objects.filter(slug__in=missing, tag__published_count__gt=0)
+    other_names = other_names.order_by()  # a UNION's parts take no order
     moved = dict(
-        FormerTagSlug.objects.filter(slug__in=missing, tag__published_count__gt=0).values_list(
-            "slug", "tag__slug"
-        )
+        former.values_list("slug", "tag__slug").union(other_names.values_list("slug", "tag__slug"))
     )
     if set(moved) != missing:
         raise Http404("No such tag.")

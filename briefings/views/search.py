@@ -70,6 +70,9 @@ def search_page(request):
         "narrowing": narrowing(query, selected, found),
         "page_url": lambda number: search_url(query, slugs, page=number),
     }  # fmt: skip
+    if words:
+        context["named_topic"] = topic_named(query)
+        context["query_key"] = text.name_key(query)
     if words and not found:
         context["suggestions"] = suggestions(query, words, selected)
         context["similar_topics"] = topics_named_like(words)
@@ -127,6 +130,15 @@ def suggestions(query, words, selected):
             if len(offered) < SUGGESTIONS_SHOWN and search.finds_any(fewer):
                 offered.append(SearchLink(f"“{' '.join(fewer)}”", search_url(" ".join(fewer))))
     return offered
+
+
+def topic_named(query):
+    """The topic in use that the whole query names, by its name or another name."""
+    if len(query) > MAX_QUERY_SHOWN or "\x00" in query:  # no name has it; PostgreSQL refuses it
+        return None
+    key = text.name_key(query)
+    named = Tag.objects.in_use().filter(Q(name_key=key) | Q(other_names__name_key=key))
+    return named.first()
 
 
 def topics_named_like(words):

@@ -7,7 +7,7 @@ from django.urls import reverse
 from ..caching.page_cache import public_page
 from ..caching.surrogate_keys import TAG_COUNTS
 from ..cards import most_used_topics
-from ..models import Kind
+from ..models import Kind, OtherName
 from ..pagination import cursor_query_key, newest_first
 from ..tag_filters import (
     MORE_NARROWING_SHOWN,
@@ -60,6 +60,9 @@ def tag_filter(request, slugs):
         if len(narrowing) > NARROWING_SHOWN
         else None,
         "page": newest_first(request, tag_ids=rarest_first(selected)),
+        "other_names": list(OtherName.objects.filter(tag=selected[0]).values("name", "lang"))
+        if len(selected) == 1
+        else [],
         "timeline_url": reverse("briefings:timeline", kwargs={"slugs": wanted})
         if len(wanted) == 1
         else None,

@@ -6,8 +6,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from briefings import revisions
-from briefings.demo_content import BRIEFINGS, DEMO_AUTHOR, TOPICS
-from briefings.models import Briefing, Kind, Status, Tag
+from briefings.demo_content import BRIEFINGS, DEMO_AUTHOR, OTHER_NAMES, TOPICS
+from briefings.models import Briefing, Kind, OtherName, Status, Tag, holder_of_name
 from briefings.placeholder_images import described, generated_image
 
 
@@ -50,8 +50,13 @@ class Command(BaseCommand):
 
 
 def describe_topics():
-    """Give the demo topics their kinds, where an editor has not described them yet."""
+    """Give the demo topics their kinds, where an editor has not described them yet, and
+    the other names no topic has yet."""
     for tag in Tag.objects.filter(name__in=TOPICS, kind=Kind.SUBJECT, same_as=""):
         for field, value in TOPICS[tag.name].items():
             setattr(tag, field, value)
         tag.save()
+    for tag in Tag.objects.filter(name__in=OTHER_NAMES):
+        for name, lang in OTHER_NAMES[tag.name]:
+            if holder_of_name(name) is None:
+                OtherName.objects.create(tag=tag, name=name, lang=lang)

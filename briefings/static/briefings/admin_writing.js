@@ -150,7 +150,10 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!response.ok) return;
       const { will_save: willSave, suggestions: names } = await response.json();
       outcome.textContent = willSave.length
-        ? `Will be saved as: ${willSave.map((tag) => (tag.new ? `${tag.name} (new)` : tag.name)).join(" · ")}`
+        ? `Will be saved as: ${willSave.map((tag) => {
+          if (tag.new) return `${tag.name} (new)`;
+          return tag.typed.toLowerCase() === tag.name.toLowerCase() ? tag.name : `${tag.typed} → ${tag.name}`;
+        }).join(" · ")}`
         : "";
       suggestions.replaceChildren(...names.map((name) => {
         const item = element("li");
