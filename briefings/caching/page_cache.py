@@ -57,7 +57,9 @@ PAGES_ASKED = Counter(
 @dataclass(frozen=True)
 class PagePolicy:
     depends_on: Callable[..., set]  # the view's URL keyword arguments -> surrogate keys
-    query_key: Callable  # request.GET -> canonical string; ValueError if malformed
+    # request.GET -> canonical string; None for a query whose answer is not kept (a
+    # search: any words make a new one); ValueError if malformed
+    query_key: Callable
 
 
 def no_query(query):
@@ -175,10 +177,9 @@ def cache_key(request, remembered_only=False):
     policy, url_arguments = page_policy(request.path_info)
     if policy is None:
         return None
-    try:
-        query = policy.query_key(request.GET)
-    except ValueError:
-        return None  # the view answers malformed parameters with a 404
+    query = kept_for(policy, request.GET)  # malformed: the view answers with a 404
+    if query is None:
+        return None
     address = (request.method, request.scheme, request.path_info, query)
     found = found_while_rendering.get(address, ())
     keys = sorted({surrogate_keys.SITE, *policy.depends_on(**url_arguments), *found})
@@ -261,10 +262,18 @@ def public_page_keys(request, response):
     if request.method not in ("GET", "HEAD") or not is_storable(response):
         return None
     policy, url_arguments = page_policy(request.path_info)
-    if policy is None:
+    if policy is None or kept_for(policy, request.GET) is None:
         return None
     found = getattr(request, "found_keys", ())
     return {surrogate_keys.SITE, *policy.depends_on(**url_arguments), *found}
+
+
+def kept_for(policy, query):
+    """The canonical query a page is kept under; None if it is not kept."""
+    try:
+        return policy.query_key(query)
+    except ValueError:
+        return None
 
 
 # Stale copies a proxy may serve: while it asks a node for a fresh one, and for a day
