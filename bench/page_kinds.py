@@ -48,6 +48,15 @@ PAGE_KINDS = {
     "sitemap of briefings": PageKind("/sitemap-briefings.xml", html=False),
     "sitemap of topics": PageKind("/sitemap-topics.xml", html=False),
     "robots.txt": PageKind("/robots.txt", html=False),
+    "API briefings": PageKind("/api/v1/briefings/", html=False),
+    "API one topic": PageKind("/api/v1/briefings/?topics={tag}", html=False),
+    "API two topics": PageKind("/api/v1/briefings/?topics={two_topics}", html=False),
+    "API search": PageKind("/api/v1/briefings/?q={word}", html=False),
+    "API briefing": PageKind("/api/v1/briefings/{briefing}/", html=False),
+    "API topics": PageKind("/api/v1/topics/", html=False),
+    "API topic": PageKind("/api/v1/topics/{tag}/", html=False),
+    "API schema": PageKind("/api/v1/openapi.json", html=False),
+    "API documentation": PageKind("/api/v1/docs/", html=False),  # django-ninja's page
 }
 
 # The demo briefings' values; `cursor` and `author` are ids, found at run time.
@@ -55,6 +64,7 @@ DEMO = {
     "briefing": "from-kazan-to-beijing",
     "tag": "border-talks",
     "two_tags": "border-talks+lac",
+    "two_topics": "border-talks,lac",
     "no_match": "border-talks+connectivity+lac",
     "initial": "b",
     "word": "talks",

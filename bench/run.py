@@ -37,6 +37,7 @@ BIN = Path(sys.executable).parent
 PAGE_TYPES = [
     "home", "deep home", "briefing", "most popular tag", "long-tail tag",
     "two most popular tags", "tags index",
+    "API list", "API one topic", "API two topics", "API topics",
 ]  # fmt: skip
 # Printed as JSON by the site's own Django, so the pages are picked as a reader finds them.
 FIND_VALUES = """
@@ -241,6 +242,12 @@ def find_pages(env):
         "long-tail tag": address("tag", tag=found["rare"]),
         "two most popular tags": address("two-tag filter", two_tags=found["two_popular"]),
         "tags index": address("tags index"),
+        "API list": address("API briefings"),
+        "API one topic": address("API one topic", tag=found["popular"]),
+        "API two topics": address(
+            "API two topics", two_topics=found["two_popular"].replace("+", ",")
+        ),
+        "API topics": address("API topics"),
     }
 
 

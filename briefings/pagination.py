@@ -83,7 +83,7 @@ def newest_first(request, tag_ids=()):
     )
 
 
-def _listing(now, tag_ids):
+def listing(now, tag_ids):
     """The public briefings, or the live links of those carrying all these tags, and
     the name of the briefing's id in them. Both have a published_at to page by."""
     if not tag_ids:
@@ -122,14 +122,14 @@ def oldest_first(request, tag_ids, fields, size):
 
 
 def _newest(now, tag_ids, fields=LISTED_FIELDS, limit=PAGE_SIZE + 1):
-    rows, briefing = _listing(now, tag_ids)
-    newest_first = rows.order_by("-published_at", f"-{_id(briefing)}")
+    rows, briefing = listing(now, tag_ids)
+    newest_first = rows.order_by("-published_at", f"-{id_column(briefing)}")
     return list(listed_rows(newest_first, briefing, fields)[:limit])
 
 
 def _oldest(now, tag_ids, fields=LISTED_FIELDS, limit=PAGE_SIZE + 1):
-    rows, briefing = _listing(now, tag_ids)
-    oldest = rows.order_by("published_at", _id(briefing))
+    rows, briefing = listing(now, tag_ids)
+    oldest = rows.order_by("published_at", id_column(briefing))
     return list(listed_rows(oldest, briefing, fields)[:limit])
 
 
@@ -143,26 +143,26 @@ def _publication_time(now, briefing_id):
 # the anchor; judging them at that time, and repeating its date on its own, makes
 # the index scan start there rather than at the newest briefing.
 def _older(tag_ids, anchor_at, anchor_id, fields=LISTED_FIELDS, limit=PAGE_SIZE + 1):
-    rows, briefing = _listing(anchor_at, tag_ids)
+    rows, briefing = listing(anchor_at, tag_ids)
     older = Q(published_at__lte=anchor_at) & (
         Q(published_at__lt=anchor_at)
-        | Q(published_at=anchor_at, **{f"{_id(briefing)}__lt": anchor_id})
+        | Q(published_at=anchor_at, **{f"{id_column(briefing)}__lt": anchor_id})
     )
-    newest_first = rows.filter(older).order_by("-published_at", f"-{_id(briefing)}")
+    newest_first = rows.filter(older).order_by("-published_at", f"-{id_column(briefing)}")
     return list(listed_rows(newest_first, briefing, fields)[:limit])
 
 
 def _newer(now, tag_ids, anchor_at, anchor_id, fields=LISTED_FIELDS, limit=PAGE_SIZE + 1):
-    rows, briefing = _listing(now, tag_ids)
+    rows, briefing = listing(now, tag_ids)
     newer = Q(published_at__gte=anchor_at) & (
         Q(published_at__gt=anchor_at)
-        | Q(published_at=anchor_at, **{f"{_id(briefing)}__gt": anchor_id})
+        | Q(published_at=anchor_at, **{f"{id_column(briefing)}__gt": anchor_id})
     )
-    oldest = rows.filter(newer).order_by("published_at", _id(briefing))
+    oldest = rows.filter(newer).order_by("published_at", id_column(briefing))
     return list(listed_rows(oldest, briefing, fields)[:limit])
 
 
-def _id(briefing):
+def id_column(briefing):
     """The briefing's id column: ordering by the relation itself would follow the
     briefing's default ordering instead."""
     return "pk" if briefing == "pk" else f"{briefing}_id"

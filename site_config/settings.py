@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "csp",
     "django_ratelimit",
     "django_prometheus",
+    "ninja",  # the content API's documentation page and its static files
     # After taggit, whose admin registration briefings/admin undoes; before the admin,
     # so that its admin templates (base_site.html) are the ones used.
     "briefings",

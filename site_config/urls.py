@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.decorators.cache import never_cache
 from django_prometheus.exports import ExportToDjangoView
 
+from briefings import api
 from briefings.images import RENDITION_DIR
 
 admin.site.site_header = "Briefings editor"
@@ -16,6 +17,8 @@ urlpatterns = [
     # For the operator's Prometheus, asked of each node; the proxy keeps it off the
     # public address. With several workers, PROMETHEUS_MULTIPROC_DIR gathers them all.
     path("metrics", never_cache(ExportToDjangoView), name="metrics"),
+    path("api/v1/", api.urls()),
+    path("api/<path:rest>", api.not_found_anywhere),
     path("", include("briefings.urls")),
 ]
 

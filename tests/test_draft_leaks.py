@@ -27,7 +27,7 @@ SECRET = "zircon"  # in every hidden briefing, and in nothing public
 # Every kind of page that names nothing the archive holds: the rest are reached from them.
 START = [kind.address for kind in PAGE_KINDS.values() if "{" not in kind.address]
 SKIPPED = ("/admin/", "/static/", "/media/")
-LINK = re.compile(r"""(?:href|src)="([^"]+)"|<loc>([^<]+)</loc>|"(?:url|id)": "([^"]+)\"""")
+LINK = re.compile(r"""(?:href|src)="([^"]+)"|<loc>([^<]+)</loc>|"(?:url|id|next)": "([^"]+)\"""")
 
 
 @pytest.fixture

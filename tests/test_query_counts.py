@@ -39,6 +39,13 @@ EXPECTED_QUERIES = {
     "tag feed": 4,  # + the tag, then the ids of its newest briefings
     "follow": 1,  # the feed's newest briefings
     "follow topic": 3,  # the tag, the ids of its newest briefings, those briefings
+    # the page's ids, its briefings with their authors, their topics, their corrections
+    "API briefings": 4,
+    "API one topic": 5,  # + the topic
+    "API two topics": 5,
+    "API briefing": 3,
+    "API topics": 2,  # the page's topics, their other names
+    "API topic": 2,
 }
 
 
@@ -76,6 +83,14 @@ def page_urls():
         "tag feed": address("topic Atom", tag=tag),
         "follow": address("follow"),
         "follow topic": address("follow topic", tag=tag),
+        "API briefings": address("API briefings"),
+        "API one topic": address("API one topic", tag=tag),
+        "API two topics": address(
+            "API two topics", two_topics=",".join(sorted(t.slug for t in popular))
+        ),
+        "API briefing": address("API briefing", briefing=newest[6].slug),
+        "API topics": address("API topics"),
+        "API topic": address("API topic", tag=tag),
     }
 
 

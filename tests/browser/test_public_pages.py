@@ -116,3 +116,18 @@ def test_search_rows_are_compact_and_related_briefings_match_the_cards(page, dem
         "titles => titles.map(title => title.closest('.card').getBoundingClientRect())"
     )}  # fmt: skip
     assert len(rows) == 1, "four in a row, no orphan"
+
+
+def test_the_api_documentation_runs_under_the_sites_policy(page, demo_site):
+    """django-ninja's Swagger page, from the site's own static files: it lists every
+    endpoint and answers "Try it out", and the policy refuses nothing on it."""
+    logged = []
+    page.on("console", lambda message: logged.append((message.type, message.text)))
+    page.on("pageerror", lambda error: logged.append(("error", str(error))))
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(demo_site + "/api/v1/docs/")
+    page.wait_for_selector(".opblock", timeout=15_000)
+    assert page.locator(".opblock").count() == 4
+    assert [text for kind, text in logged if kind == "error"] == []
+    assert all(url.startswith(demo_site) for url in requested), "nothing from elsewhere"
