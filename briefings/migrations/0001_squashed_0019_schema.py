@@ -6,8 +6,6 @@ models do not say: the database cache's table, search's FTS5 table and triggers
 (SQLite) or GIN index (PostgreSQL), and fresh planner statistics.
 """
 
-import briefings.images
-import briefings.models.tags
 import django.contrib.postgres.search
 import django.db.models.deletion
 import django.utils.timezone
@@ -15,6 +13,9 @@ import taggit.managers
 from django.conf import settings
 from django.core.management.commands.createcachetable import Command as CreateCacheTable
 from django.db import migrations, models
+
+import briefings.images
+import briefings.models.tags
 
 CACHE_TABLE = "briefings_shared_cache"  # the default cache without REDIS_URL
 FTS_TABLE = "briefings_search_fts"
@@ -82,7 +83,6 @@ def analyze(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     replaces = [
@@ -113,171 +113,419 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Briefing',
+            name="Briefing",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('slug', models.SlugField(help_text="The briefing's web address.", max_length=200, unique=True)),
-                ('standfirst', models.TextField(help_text='One or two sentences; shown in lists and to search engines.', max_length=400)),
-                ('body', models.TextField(help_text='Markdown: ## heading · *emphasis* · **strong** · [link text](https://…) · > quotation · - list item · 1. numbered item · | table | row | · a footnote[^1] with [^1]: its text below.')),
-                ('body_html', models.TextField(default='', editable=False)),
-                ('reading_minutes', models.PositiveSmallIntegerField(default=1, editable=False)),
-                ('card_html', models.TextField(default='', editable=False)),
-                ('card_format', models.CharField(default='', editable=False, max_length=16)),
-                ('lead_image', models.ImageField(blank=True, help_text='JPEG, PNG or WebP, up to 20 MB and 40 megapixels.', max_length=255, upload_to='briefings/originals/', validators=[briefings.images.validate_upload])),
-                ('lead_image_alt', models.CharField(blank=True, help_text='What the image shows, for readers who cannot see it.', max_length=250, verbose_name='alt text')),
-                ('lead_image_caption', models.CharField(blank=True, max_length=300, verbose_name='caption')),
-                ('lead_image_credit', models.CharField(blank=True, max_length=200, verbose_name='credit')),
-                ('renditions', models.JSONField(default=dict, editable=False)),
-                ('tag_names', models.TextField(default='', editable=False)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('review', 'In review'), ('published', 'Published')], default='draft', max_length=10)),
-                ('counts_as_public', models.BooleanField(default=False, editable=False)),
-                ('published_at', models.DateTimeField(blank=True, db_index=True, help_text='Leave empty to use the moment it is published; a future time schedules it. Only published briefings have one.', null=True, verbose_name='publication date')),
-                ('is_lead', models.BooleanField(default=False, help_text='Lead the home page with this briefing while it is the newest published lead story; without one, the newest briefing leads.', verbose_name='lead story')),
-                ('review_note', models.TextField(blank=True, help_text='Why a briefing goes back to its writer, and what it needs; the writer sees it on this form.', verbose_name='note to the writer')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('revised_at', models.DateTimeField(editable=False, null=True, verbose_name='updated for readers')),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='briefings', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="The briefing's web address.", max_length=200, unique=True
+                    ),
+                ),
+                (
+                    "standfirst",
+                    models.TextField(
+                        help_text="One or two sentences; shown in lists and to search engines.",
+                        max_length=400,
+                    ),
+                ),
+                (
+                    "body",
+                    models.TextField(
+                        help_text="Markdown: ## heading · *emphasis* · **strong** · [link text](https://…) · > quotation · - list item · 1. numbered item · | table | row | · a footnote[^1] with [^1]: its text below."
+                    ),
+                ),
+                ("body_html", models.TextField(default="", editable=False)),
+                ("reading_minutes", models.PositiveSmallIntegerField(default=1, editable=False)),
+                ("card_html", models.TextField(default="", editable=False)),
+                ("card_format", models.CharField(default="", editable=False, max_length=16)),
+                (
+                    "lead_image",
+                    models.ImageField(
+                        blank=True,
+                        help_text="JPEG, PNG or WebP, up to 20 MB and 40 megapixels.",
+                        max_length=255,
+                        upload_to="briefings/originals/",
+                        validators=[briefings.images.validate_upload],
+                    ),
+                ),
+                (
+                    "lead_image_alt",
+                    models.CharField(
+                        blank=True,
+                        help_text="What the image shows, for readers who cannot see it.",
+                        max_length=250,
+                        verbose_name="alt text",
+                    ),
+                ),
+                (
+                    "lead_image_caption",
+                    models.CharField(blank=True, max_length=300, verbose_name="caption"),
+                ),
+                (
+                    "lead_image_credit",
+                    models.CharField(blank=True, max_length=200, verbose_name="credit"),
+                ),
+                ("renditions", models.JSONField(default=dict, editable=False)),
+                ("tag_names", models.TextField(default="", editable=False)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("review", "In review"),
+                            ("published", "Published"),
+                        ],
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                ("counts_as_public", models.BooleanField(default=False, editable=False)),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        db_index=True,
+                        help_text="Leave empty to use the moment it is published; a future time schedules it. Only published briefings have one.",
+                        null=True,
+                        verbose_name="publication date",
+                    ),
+                ),
+                (
+                    "is_lead",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Lead the home page with this briefing while it is the newest published lead story; without one, the newest briefing leads.",
+                        verbose_name="lead story",
+                    ),
+                ),
+                (
+                    "review_note",
+                    models.TextField(
+                        blank=True,
+                        help_text="Why a briefing goes back to its writer, and what it needs; the writer sees it on this form.",
+                        verbose_name="note to the writer",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "revised_at",
+                    models.DateTimeField(
+                        editable=False, null=True, verbose_name="updated for readers"
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="briefings",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-published_at', '-pk'],
-                'permissions': [('publish_briefing', 'Can publish, schedule and unpublish briefings')],
+                "ordering": ["-published_at", "-pk"],
+                "permissions": [
+                    ("publish_briefing", "Can publish, schedule and unpublish briefings")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PendingUpkeep',
+            name="PendingUpkeep",
             fields=[
-                ('briefing_id', models.BigIntegerField(primary_key=True, serialize=False)),
-                ('since', models.DateTimeField(auto_now_add=True)),
+                ("briefing_id", models.BigIntegerField(primary_key=True, serialize=False)),
+                ("since", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name_plural': 'pending upkeep',
+                "verbose_name_plural": "pending upkeep",
             },
         ),
         migrations.CreateModel(
-            name='SearchEntry',
+            name="SearchEntry",
             fields=[
-                ('briefing', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='search_entry', serialize=False, to='briefings.briefing')),
-                ('title', models.TextField()),
-                ('tags', models.TextField()),
-                ('standfirst', models.TextField()),
-                ('body', models.TextField()),
-                ('vector', django.contrib.postgres.search.SearchVectorField(null=True)),
+                (
+                    "briefing",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="search_entry",
+                        serialize=False,
+                        to="briefings.briefing",
+                    ),
+                ),
+                ("title", models.TextField()),
+                ("tags", models.TextField()),
+                ("standfirst", models.TextField()),
+                ("body", models.TextField()),
+                ("vector", django.contrib.postgres.search.SearchVectorField(null=True)),
             ],
             options={
-                'verbose_name_plural': 'search entries',
+                "verbose_name_plural": "search entries",
             },
         ),
         migrations.CreateModel(
-            name='FormerAddress',
+            name="FormerAddress",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=200, unique=True)),
-                ('briefing', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='former_addresses', to='briefings.briefing')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=200, unique=True)),
+                (
+                    "briefing",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="former_addresses",
+                        to="briefings.briefing",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'former addresses',
+                "verbose_name_plural": "former addresses",
             },
         ),
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='name')),
-                ('slug', models.CharField(max_length=100, unique=True, validators=[briefings.models.tags.validate_tag_slug])),
-                ('name_key', models.CharField(editable=False, max_length=100, unique=True)),
-                ('sort_key', models.CharField(default='', editable=False, max_length=202)),
-                ('initial', models.CharField(default='#', editable=False, max_length=1)),
-                ('published_count', models.PositiveIntegerField(default=0, editable=False, help_text='Kept up to date as briefings go live or leave the site.', verbose_name='published briefings')),
-                ('description', models.TextField(blank=True, help_text="Optional, shown on the topic's page. Markdown: *emphasis*, [link](https://…).", max_length=2000)),
-                ('description_html', models.TextField(default='', editable=False)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="name")),
+                (
+                    "slug",
+                    models.CharField(
+                        max_length=100,
+                        unique=True,
+                        validators=[briefings.models.tags.validate_tag_slug],
+                    ),
+                ),
+                ("name_key", models.CharField(editable=False, max_length=100, unique=True)),
+                ("sort_key", models.CharField(default="", editable=False, max_length=202)),
+                ("initial", models.CharField(default="#", editable=False, max_length=1)),
+                (
+                    "published_count",
+                    models.PositiveIntegerField(
+                        default=0,
+                        editable=False,
+                        help_text="Kept up to date as briefings go live or leave the site.",
+                        verbose_name="published briefings",
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(
+                        blank=True,
+                        help_text="Optional, shown on the topic's page. Markdown: *emphasis*, [link](https://…).",
+                        max_length=2000,
+                    ),
+                ),
+                ("description_html", models.TextField(default="", editable=False)),
             ],
             options={
-                'ordering': ['sort_key'],
-                'indexes': [models.Index(fields=['-published_count', 'sort_key'], name='tag_most_used_idx'), models.Index(fields=['initial', 'sort_key'], name='tag_initial_idx')],
+                "ordering": ["sort_key"],
+                "indexes": [
+                    models.Index(fields=["-published_count", "sort_key"], name="tag_most_used_idx"),
+                    models.Index(fields=["initial", "sort_key"], name="tag_initial_idx"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='FormerTagSlug',
+            name="FormerTagSlug",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.CharField(max_length=100, unique=True)),
-                ('tag', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='former_slugs', to='briefings.tag')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.CharField(max_length=100, unique=True)),
+                (
+                    "tag",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="former_slugs",
+                        to="briefings.tag",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='TaggedBriefing',
+            name="TaggedBriefing",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('counts_as_public', models.BooleanField(default=False, editable=False)),
-                ('published_at', models.DateTimeField(editable=False, null=True)),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tagged_items', to='briefings.briefing')),
-                ('tag', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tagged_briefings', to='briefings.tag')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("counts_as_public", models.BooleanField(default=False, editable=False)),
+                ("published_at", models.DateTimeField(editable=False, null=True)),
+                (
+                    "content_object",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tagged_items",
+                        to="briefings.briefing",
+                    ),
+                ),
+                (
+                    "tag",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tagged_briefings",
+                        to="briefings.tag",
+                    ),
+                ),
             ],
         ),
         migrations.AddField(
-            model_name='briefing',
-            name='tags',
-            field=taggit.managers.TaggableManager(blank=True, help_text='Separate tags with commas: Tianjin summit, border talks. Put a name that holds a comma in double quotes: "Talks, round two". At most 30.', through='briefings.TaggedBriefing', to='briefings.Tag', verbose_name='Tags'),
+            model_name="briefing",
+            name="tags",
+            field=taggit.managers.TaggableManager(
+                blank=True,
+                help_text='Separate tags with commas: Tianjin summit, border talks. Put a name that holds a comma in double quotes: "Talks, round two". At most 30.',
+                through="briefings.TaggedBriefing",
+                to="briefings.Tag",
+                verbose_name="Tags",
+            ),
         ),
         migrations.CreateModel(
-            name='TagPair',
+            name="TagPair",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('count', models.PositiveIntegerField(default=0)),
-                ('other', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='briefings.tag')),
-                ('tag', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pairs', to='briefings.tag')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("count", models.PositiveIntegerField(default=0)),
+                (
+                    "other",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="briefings.tag",
+                    ),
+                ),
+                (
+                    "tag",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pairs",
+                        to="briefings.tag",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Correction',
+            name="Correction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('made_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date')),
-                ('text', models.TextField(help_text='What was wrong and what the briefing says now.', max_length=2000)),
-                ('briefing', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='corrections', to='briefings.briefing')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "made_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="date"),
+                ),
+                (
+                    "text",
+                    models.TextField(
+                        help_text="What was wrong and what the briefing says now.", max_length=2000
+                    ),
+                ),
+                (
+                    "briefing",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="corrections",
+                        to="briefings.briefing",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-made_at', '-pk'],
-                'indexes': [models.Index(fields=['-made_at', '-id'], name='correction_newest_idx')],
+                "ordering": ["-made_at", "-pk"],
+                "indexes": [models.Index(fields=["-made_at", "-id"], name="correction_newest_idx")],
             },
         ),
         migrations.AddIndex(
-            model_name='taggedbriefing',
-            index=models.Index(condition=models.Q(('counts_as_public', True)), fields=['tag', '-published_at', '-content_object'], name='tag_newest_live_idx'),
+            model_name="taggedbriefing",
+            index=models.Index(
+                condition=models.Q(("counts_as_public", True)),
+                fields=["tag", "-published_at", "-content_object"],
+                name="tag_newest_live_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='taggedbriefing',
-            constraint=models.UniqueConstraint(fields=('content_object', 'tag'), name='briefing_tag_once'),
+            model_name="taggedbriefing",
+            constraint=models.UniqueConstraint(
+                fields=("content_object", "tag"), name="briefing_tag_once"
+            ),
         ),
         migrations.AddIndex(
-            model_name='briefing',
-            index=models.Index(fields=['status', '-published_at', '-id'], name='briefing_published_idx'),
+            model_name="briefing",
+            index=models.Index(
+                fields=["status", "-published_at", "-id"], name="briefing_published_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='briefing',
-            index=models.Index(condition=models.Q(('is_lead', True)), fields=['-published_at'], name='briefing_lead_idx'),
+            model_name="briefing",
+            index=models.Index(
+                condition=models.Q(("is_lead", True)),
+                fields=["-published_at"],
+                name="briefing_lead_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='briefing',
-            index=models.Index(condition=models.Q(('counts_as_public', False)), fields=['published_at'], name='briefing_due_idx'),
+            model_name="briefing",
+            index=models.Index(
+                condition=models.Q(("counts_as_public", False)),
+                fields=["published_at"],
+                name="briefing_due_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='briefing',
-            constraint=models.CheckConstraint(condition=models.Q(('published_at', None), ('status', 'published'), _negated=True), name='published_briefing_has_date'),
+            model_name="briefing",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("published_at", None), ("status", "published"), _negated=True),
+                name="published_briefing_has_date",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='briefing',
-            constraint=models.CheckConstraint(condition=models.Q(('lead_image', ''), models.Q(('lead_image_alt', ''), _negated=True), _connector='OR'), name='lead_image_has_alt_text'),
+            model_name="briefing",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("lead_image", ""),
+                    models.Q(("lead_image_alt", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="lead_image_has_alt_text",
+            ),
         ),
         migrations.AddIndex(
-            model_name='tagpair',
-            index=models.Index(fields=['tag', '-count'], name='tag_pair_most_shared_idx'),
+            model_name="tagpair",
+            index=models.Index(fields=["tag", "-count"], name="tag_pair_most_shared_idx"),
         ),
         migrations.AddConstraint(
-            model_name='tagpair',
-            constraint=models.UniqueConstraint(fields=('tag', 'other'), name='tag_pair_once'),
+            model_name="tagpair",
+            constraint=models.UniqueConstraint(fields=("tag", "other"), name="tag_pair_once"),
         ),
         migrations.RunPython(create_cache_table, drop_cache_table),
         migrations.RunPython(create_search_index, drop_search_index),

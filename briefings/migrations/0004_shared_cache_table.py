@@ -17,7 +17,6 @@ def drop_table(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("briefings", "0003_tag_names_unique_when_folded"),
     ]

@@ -15,25 +15,28 @@ def copy_live_state(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('briefings', '0004_shared_cache_table'),
+        ("briefings", "0004_shared_cache_table"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='taggedbriefing',
-            name='is_live',
+            model_name="taggedbriefing",
+            name="is_live",
             field=models.BooleanField(default=False, editable=False),
         ),
         migrations.AddField(
-            model_name='taggedbriefing',
-            name='published_at',
+            model_name="taggedbriefing",
+            name="published_at",
             field=models.DateTimeField(editable=False, null=True),
         ),
         migrations.RunPython(copy_live_state, migrations.RunPython.noop),
         migrations.AddIndex(
-            model_name='taggedbriefing',
-            index=models.Index(condition=models.Q(('is_live', True)), fields=['tag', '-published_at', '-content_object'], name='tag_newest_live_idx'),
+            model_name="taggedbriefing",
+            index=models.Index(
+                condition=models.Q(("is_live", True)),
+                fields=["tag", "-published_at", "-content_object"],
+                name="tag_newest_live_idx",
+            ),
         ),
     ]

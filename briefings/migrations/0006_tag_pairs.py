@@ -21,23 +21,45 @@ def count_pairs(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('briefings', '0005_tag_links_carry_live_state'),
+        ("briefings", "0005_tag_links_carry_live_state"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TagPair',
+            name="TagPair",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('count', models.PositiveIntegerField(default=0)),
-                ('other', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='briefings.tag')),
-                ('tag', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='pairs', to='briefings.tag')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("count", models.PositiveIntegerField(default=0)),
+                (
+                    "other",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="briefings.tag",
+                    ),
+                ),
+                (
+                    "tag",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="pairs",
+                        to="briefings.tag",
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['tag', '-count'], name='tag_pair_most_shared_idx')],
-                'constraints': [models.UniqueConstraint(fields=('tag', 'other'), name='tag_pair_once')],
+                "indexes": [
+                    models.Index(fields=["tag", "-count"], name="tag_pair_most_shared_idx")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(fields=("tag", "other"), name="tag_pair_once")
+                ],
             },
         ),
         migrations.RunPython(count_pairs, migrations.RunPython.noop),

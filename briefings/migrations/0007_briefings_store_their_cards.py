@@ -4,21 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('briefings', '0006_tag_pairs'),
+        ("briefings", "0006_tag_pairs"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='briefing',
-            name='card_format',
-            field=models.CharField(default='', editable=False, max_length=16),
+            model_name="briefing",
+            name="card_format",
+            field=models.CharField(default="", editable=False, max_length=16),
         ),
         migrations.AddField(
-            model_name='briefing',
-            name='card_html',
-            field=models.TextField(default='', editable=False),
+            model_name="briefing",
+            name="card_html",
+            field=models.TextField(default="", editable=False),
         ),
         # SQLite rebuilds the briefings table to add the columns, which drops its
         # planner statistics; without them a tag page scans every briefing.

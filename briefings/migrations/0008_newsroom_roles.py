@@ -3,7 +3,6 @@
 from django.db import migrations, models
 
 
-
 def undate_unpublished_briefings(apps, schema_editor):
     """Only published briefings carry a date now (see Briefing.stamp_publication_time)."""
     Briefing = apps.get_model("briefings", "Briefing")
@@ -11,36 +10,54 @@ def undate_unpublished_briefings(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('briefings', '0007_briefings_store_their_cards'),
+        ("briefings", "0007_briefings_store_their_cards"),
         # Every app whose permissions the Admin role holds.
-        ('admin', '0003_logentry_add_action_flag_choices'),
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('sessions', '0001_initial'),
-        ('taggit', '0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx'),
+        ("admin", "0003_logentry_add_action_flag_choices"),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("sessions", "0001_initial"),
+        ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='briefing',
-            options={'ordering': ['-published_at', '-pk'], 'permissions': [('publish_briefing', 'Can publish, schedule and unpublish briefings')]},
+            name="briefing",
+            options={
+                "ordering": ["-published_at", "-pk"],
+                "permissions": [
+                    ("publish_briefing", "Can publish, schedule and unpublish briefings")
+                ],
+            },
         ),
         migrations.AddField(
-            model_name='briefing',
-            name='review_note',
-            field=models.TextField(blank=True, help_text='Why a briefing goes back to its writer, and what it needs; the writer sees it on this form.', verbose_name='note to the writer'),
+            model_name="briefing",
+            name="review_note",
+            field=models.TextField(
+                blank=True,
+                help_text="Why a briefing goes back to its writer, and what it needs; the writer sees it on this form.",
+                verbose_name="note to the writer",
+            ),
         ),
         migrations.AlterField(
-            model_name='briefing',
-            name='published_at',
-            field=models.DateTimeField(blank=True, db_index=True, help_text='Leave empty to use the moment it is published; a future time schedules it. Only published briefings have one.', null=True, verbose_name='publication date'),
+            model_name="briefing",
+            name="published_at",
+            field=models.DateTimeField(
+                blank=True,
+                db_index=True,
+                help_text="Leave empty to use the moment it is published; a future time schedules it. Only published briefings have one.",
+                null=True,
+                verbose_name="publication date",
+            ),
         ),
         migrations.AlterField(
-            model_name='briefing',
-            name='status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('review', 'In review'), ('published', 'Published')], default='draft', max_length=10),
+            model_name="briefing",
+            name="status",
+            field=models.CharField(
+                choices=[("draft", "Draft"), ("review", "In review"), ("published", "Published")],
+                default="draft",
+                max_length=10,
+            ),
         ),
         # The roles' groups and permissions are kept after every migrate by
         # briefings.signals.keep_roles, which reads the app's current roles.

@@ -5,21 +5,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('briefings', '0008_newsroom_roles'),
+        ("briefings", "0008_newsroom_roles"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FormerAddress',
+            name="FormerAddress",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=200, unique=True)),
-                ('briefing', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='former_addresses', to='briefings.briefing')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=200, unique=True)),
+                (
+                    "briefing",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="former_addresses",
+                        to="briefings.briefing",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'former addresses',
+                "verbose_name_plural": "former addresses",
             },
         ),
     ]

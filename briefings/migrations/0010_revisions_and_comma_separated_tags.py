@@ -5,20 +5,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('briefings', '0009_former_addresses'),
+        ("briefings", "0009_former_addresses"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='briefing',
-            name='tag_names',
-            field=models.TextField(default='', editable=False),
+            model_name="briefing",
+            name="tag_names",
+            field=models.TextField(default="", editable=False),
         ),
         migrations.AlterField(
-            model_name='briefing',
-            name='tags',
-            field=taggit.managers.TaggableManager(blank=True, help_text='Separate tags with commas: Tianjin summit, border talks. Put a name that holds a comma in double quotes: "Talks, round two".', through='briefings.TaggedBriefing', to='briefings.Tag', verbose_name='Tags'),
+            model_name="briefing",
+            name="tags",
+            field=taggit.managers.TaggableManager(
+                blank=True,
+                help_text='Separate tags with commas: Tianjin summit, border talks. Put a name that holds a comma in double quotes: "Talks, round two".',
+                through="briefings.TaggedBriefing",
+                to="briefings.Tag",
+                verbose_name="Tags",
+            ),
         ),
     ]

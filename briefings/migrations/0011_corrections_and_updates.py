@@ -5,30 +5,50 @@ import django.utils.timezone
 from django.db import migrations, models
 
 
-
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('briefings', '0010_revisions_and_comma_separated_tags'),
+        ("briefings", "0010_revisions_and_comma_separated_tags"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='briefing',
-            name='revised_at',
-            field=models.DateTimeField(editable=False, null=True, verbose_name='updated for readers'),
+            model_name="briefing",
+            name="revised_at",
+            field=models.DateTimeField(
+                editable=False, null=True, verbose_name="updated for readers"
+            ),
         ),
         migrations.CreateModel(
-            name='Correction',
+            name="Correction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('made_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date')),
-                ('text', models.TextField(help_text='What was wrong and what the briefing says now.', max_length=2000)),
-                ('briefing', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='corrections', to='briefings.briefing')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "made_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="date"),
+                ),
+                (
+                    "text",
+                    models.TextField(
+                        help_text="What was wrong and what the briefing says now.", max_length=2000
+                    ),
+                ),
+                (
+                    "briefing",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="corrections",
+                        to="briefings.briefing",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-made_at', '-pk'],
-                'indexes': [models.Index(fields=['-made_at', '-id'], name='correction_newest_idx')],
+                "ordering": ["-made_at", "-pk"],
+                "indexes": [models.Index(fields=["-made_at", "-id"], name="correction_newest_idx")],
             },
         ),
         # The roles' groups and permissions are kept after every migrate by

@@ -5,28 +5,43 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('briefings', '0011_corrections_and_updates'),
+        ("briefings", "0011_corrections_and_updates"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='tag',
-            name='description',
-            field=models.TextField(blank=True, help_text="Optional, shown on the topic's page. Markdown: *emphasis*, [link](https://…).", max_length=2000),
+            model_name="tag",
+            name="description",
+            field=models.TextField(
+                blank=True,
+                help_text="Optional, shown on the topic's page. Markdown: *emphasis*, [link](https://…).",
+                max_length=2000,
+            ),
         ),
         migrations.AddField(
-            model_name='tag',
-            name='description_html',
-            field=models.TextField(default='', editable=False),
+            model_name="tag",
+            name="description_html",
+            field=models.TextField(default="", editable=False),
         ),
         migrations.CreateModel(
-            name='FormerTagSlug',
+            name="FormerTagSlug",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.CharField(max_length=100, unique=True)),
-                ('tag', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='former_slugs', to='briefings.tag')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.CharField(max_length=100, unique=True)),
+                (
+                    "tag",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="former_slugs",
+                        to="briefings.tag",
+                    ),
+                ),
             ],
         ),
     ]

@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('briefings', '0012_tag_care'),
+        ("briefings", "0012_tag_care"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='briefing',
-            name='body',
-            field=models.TextField(help_text='Markdown: ## heading · *emphasis* · **strong** · [link text](https://…) · > quotation · - list item · 1. numbered item · | table | row | · a footnote[^1] with [^1]: its text below.'),
+            model_name="briefing",
+            name="body",
+            field=models.TextField(
+                help_text="Markdown: ## heading · *emphasis* · **strong** · [link text](https://…) · > quotation · - list item · 1. numbered item · | table | row | · a footnote[^1] with [^1]: its text below."
+            ),
         ),
     ]

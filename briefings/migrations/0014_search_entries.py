@@ -4,7 +4,6 @@ import django.contrib.postgres.search
 import django.db.models.deletion
 from django.db import migrations, models
 
-
 FTS_TABLE = "briefings_search_fts"
 ENTRY_TABLE = "briefings_searchentry"
 FTS_COLUMNS = "title, tags, standfirst, body"
@@ -59,24 +58,32 @@ def run_for_engine(statements, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('briefings', '0013_fuller_markdown_help'),
+        ("briefings", "0013_fuller_markdown_help"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SearchEntry',
+            name="SearchEntry",
             fields=[
-                ('briefing', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='search_entry', serialize=False, to='briefings.briefing')),
-                ('title', models.TextField()),
-                ('tags', models.TextField()),
-                ('standfirst', models.TextField()),
-                ('body', models.TextField()),
-                ('vector', django.contrib.postgres.search.SearchVectorField(null=True)),
+                (
+                    "briefing",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="search_entry",
+                        serialize=False,
+                        to="briefings.briefing",
+                    ),
+                ),
+                ("title", models.TextField()),
+                ("tags", models.TextField()),
+                ("standfirst", models.TextField()),
+                ("body", models.TextField()),
+                ("vector", django.contrib.postgres.search.SearchVectorField(null=True)),
             ],
             options={
-                'verbose_name_plural': 'search entries',
+                "verbose_name_plural": "search entries",
             },
         ),
         migrations.RunPython(create_index, drop_index),

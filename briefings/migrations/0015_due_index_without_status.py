@@ -5,19 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('briefings', '0014_search_entries'),
+        ("briefings", "0014_search_entries"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='briefing',
-            name='briefing_due_idx',
+            model_name="briefing",
+            name="briefing_due_idx",
         ),
         migrations.AddIndex(
-            model_name='briefing',
-            index=models.Index(condition=models.Q(('is_live', False)), fields=['published_at'], name='briefing_due_idx'),
+            model_name="briefing",
+            index=models.Index(
+                condition=models.Q(("is_live", False)),
+                fields=["published_at"],
+                name="briefing_due_idx",
+            ),
         ),
     ]

@@ -5,20 +5,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('briefings', '0016_tags_sorted_as_readers_expect'),
+        ("briefings", "0016_tags_sorted_as_readers_expect"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='briefing',
-            name='is_lead',
-            field=models.BooleanField(default=False, help_text='Lead the home page with this briefing while it is the newest published lead story; without one, the newest briefing leads.', verbose_name='lead story'),
+            model_name="briefing",
+            name="is_lead",
+            field=models.BooleanField(
+                default=False,
+                help_text="Lead the home page with this briefing while it is the newest published lead story; without one, the newest briefing leads.",
+                verbose_name="lead story",
+            ),
         ),
         migrations.AddIndex(
-            model_name='briefing',
-            index=models.Index(condition=models.Q(('is_lead', True)), fields=['-published_at'], name='briefing_lead_idx'),
+            model_name="briefing",
+            index=models.Index(
+                condition=models.Q(("is_lead", True)),
+                fields=["-published_at"],
+                name="briefing_lead_idx",
+            ),
         ),
     ]

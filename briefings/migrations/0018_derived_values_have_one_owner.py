@@ -6,52 +6,65 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('briefings', '0017_lead_story'),
+        ("briefings", "0017_lead_story"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PendingUpkeep',
+            name="PendingUpkeep",
             fields=[
-                ('briefing_id', models.BigIntegerField(primary_key=True, serialize=False)),
-                ('since', models.DateTimeField(auto_now_add=True)),
+                ("briefing_id", models.BigIntegerField(primary_key=True, serialize=False)),
+                ("since", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name_plural': 'pending upkeep',
+                "verbose_name_plural": "pending upkeep",
             },
         ),
         migrations.RemoveIndex(
-            model_name='briefing',
-            name='briefing_due_idx',
+            model_name="briefing",
+            name="briefing_due_idx",
         ),
         migrations.RemoveIndex(
-            model_name='taggedbriefing',
-            name='tag_newest_live_idx',
+            model_name="taggedbriefing",
+            name="tag_newest_live_idx",
         ),
         migrations.RenameField(
-            model_name='briefing',
-            old_name='is_live',
-            new_name='counts_as_public',
+            model_name="briefing",
+            old_name="is_live",
+            new_name="counts_as_public",
         ),
         migrations.RenameField(
-            model_name='taggedbriefing',
-            old_name='is_live',
-            new_name='counts_as_public',
+            model_name="taggedbriefing",
+            old_name="is_live",
+            new_name="counts_as_public",
         ),
         migrations.AlterField(
-            model_name='briefing',
-            name='tags',
-            field=taggit.managers.TaggableManager(blank=True, help_text='Separate tags with commas: Tianjin summit, border talks. Put a name that holds a comma in double quotes: "Talks, round two". At most 30.', through='briefings.TaggedBriefing', to='briefings.Tag', verbose_name='Tags'),
+            model_name="briefing",
+            name="tags",
+            field=taggit.managers.TaggableManager(
+                blank=True,
+                help_text='Separate tags with commas: Tianjin summit, border talks. Put a name that holds a comma in double quotes: "Talks, round two". At most 30.',
+                through="briefings.TaggedBriefing",
+                to="briefings.Tag",
+                verbose_name="Tags",
+            ),
         ),
         migrations.AddIndex(
-            model_name='briefing',
-            index=models.Index(condition=models.Q(('counts_as_public', False)), fields=['published_at'], name='briefing_due_idx'),
+            model_name="briefing",
+            index=models.Index(
+                condition=models.Q(("counts_as_public", False)),
+                fields=["published_at"],
+                name="briefing_due_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='taggedbriefing',
-            index=models.Index(condition=models.Q(('counts_as_public', True)), fields=['tag', '-published_at', '-content_object'], name='tag_newest_live_idx'),
+            model_name="taggedbriefing",
+            index=models.Index(
+                condition=models.Q(("counts_as_public", True)),
+                fields=["tag", "-published_at", "-content_object"],
+                name="tag_newest_live_idx",
+            ),
         ),
     ]

@@ -11,13 +11,11 @@ def count_sections(apps, schema_editor):
     in_use = Tag.objects.filter(published_count__gt=0).order_by()
     counts = dict(in_use.values_list("initial").annotate(count=Count("pk")))
     IndexSection.objects.bulk_create(
-        IndexSection(initial=initial, topics_in_use=counts.get(initial, 0))
-        for initial in INITIALS
+        IndexSection(initial=initial, topics_in_use=counts.get(initial, 0)) for initial in INITIALS
     )
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("briefings", "0020_image_library"),
     ]

@@ -4,17 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('briefings', '0021_index_sections'),
+        ("briefings", "0021_index_sections"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PendingPurge',
+            name="PendingPurge",
             fields=[
-                ('token', models.CharField(max_length=32, primary_key=True, serialize=False)),
-                ('since', models.DateTimeField(auto_now_add=True)),
+                ("token", models.CharField(max_length=32, primary_key=True, serialize=False)),
+                ("since", models.DateTimeField(auto_now_add=True)),
             ],
         ),
     ]

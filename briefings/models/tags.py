@@ -161,11 +161,17 @@ class Tag(TagBase):
         indexes = [
             models.Index(fields=["-published_count", "sort_key"], name="tag_most_used_idx"),
             models.Index(fields=["initial", "sort_key"], name="tag_initial_idx"),
+            # The topics in use by name, all or of one kind (the index by kind, the API).
             models.Index(
-                fields=["kind", "sort_key"],
+                fields=["sort_key", "id"],
+                condition=Q(published_count__gt=0),
+                name="tag_in_use_by_name_idx",
+            ),
+            models.Index(
+                fields=["kind", "sort_key", "id"],
                 condition=Q(published_count__gt=0),
                 name="tag_kind_in_use_idx",
-            ),  # fmt: skip
+            ),
         ]
 
     def get_absolute_url(self):
