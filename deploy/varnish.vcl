@@ -48,10 +48,10 @@ sub vcl_recv {
     # cookie changes nothing, so a forged session cookie gets the cached copy.
     unset req.http.Cookie;
     unset req.http.Authorization;
-    # Only the parameters some page reads make a copy of their own: a flood of made-up
-    # ones (or a campaign's utm_ tags) finds the one copy already held.
+    # Only the parameters some page or the API reads make a copy of their own: a flood
+    # of made-up ones (or a campaign's utm_ tags) finds the one copy already held.
     set req.url = regsuball(req.url,
-        "(?<=[?&])(?!(?:q|tag|page|p|before|after|section|kind)=)[^&]*(&|$)", "");
+        "(?<=[?&])(?!(?:q|tag|page|p|before|after|section|kind|topics|author|since|until|page_size|cursor)=)[^&]*(&|$)", "");
     set req.url = regsub(req.url, "[?&]+$", "");
     set req.url = std.querysort(req.url);
     if (std.healthy(req.backend_hint)) {

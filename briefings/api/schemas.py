@@ -4,6 +4,7 @@ OpenAPI document says of it."""
 from datetime import date, datetime
 
 from ninja import Field, Schema
+from pydantic import BaseModel
 
 from ..models import MAX_TAGS_PER_BRIEFING, Kind
 from ..tag_filters import MAX_FILTER_TAGS
@@ -96,7 +97,10 @@ class Problem(Schema):
     error: str = Field(description="What was wrong, in words.")
 
 
-class BriefingFilters(Schema):
+# Query parameters are plain pydantic models: the page cache reads a list's canonical
+# query from them on every hit, and ninja's Schema adds a validator that costs more
+# than the rest of the hit.
+class BriefingFilters(BaseModel):
     topics: str | None = Field(
         None, max_length=MAX_TOPICS_LENGTH,
         description=f"Comma-separated topic slugs (another name's slug will do); briefings "
@@ -115,7 +119,7 @@ class BriefingFilters(Schema):
     )
 
 
-class TopicFilters(Schema):
+class TopicFilters(BaseModel):
     kind: Kind | None = None
     page_size: int = Field(DEFAULT_PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE)
     cursor: str | None = Field(None, max_length=MAX_CURSOR_LENGTH)

@@ -162,6 +162,19 @@ def test_public_pages_are_cached_and_a_purge_shows_an_edit_leaving_the_rest_cach
     assert stack.get("/tags/")[1]["X-Cache"] == "hit", "a page the edit does not touch"
 
 
+def test_the_api_keeps_its_filters_through_the_proxy_and_an_edit_purges_it(stack):
+    path = "/api/v1/briefings/?topics=sco&page_size=1&utm_source=x"
+    status, headers, body = stack.get(path)
+    first = json.loads(body)["results"]
+    assert status == 200 and len(first) == 1, "page_size reached the node"
+    assert "sco" in [topic["slug"] for topic in first[0]["topics"]], "and topics did"
+    assert headers["Access-Control-Allow-Origin"] == "*"
+    assert stack.get(path)[1]["X-Cache"] == "hit"
+    slug = first[0]["url"].rstrip("/").rsplit("/", 1)[-1]
+    stack.edit(f"b = Briefing.objects.get(slug={slug!r}); b.title = 'Edited for the API'; b.save()")
+    assert json.loads(stack.get(path)[2])["results"][0]["title"] == "Edited for the API"
+
+
 def test_a_forged_session_gets_the_cached_copy_and_the_admin_passes(stack):
     stack.get("/tags/")
     status, headers, body = stack.get("/tags/", Cookie="sessionid=forged; csrftoken=x")
