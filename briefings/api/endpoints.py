@@ -371,9 +371,10 @@ def list_topics(request, filters: Query[schemas.TopicFilters]):
 @public_page(depends_on=lambda slug: {tag_page(slug)})
 def get_topic(request, slug: str):
     """Another name's address, or a former one, answers 301 to the topic's own."""
-    slug = text.fold(slug)
     if not text.is_unicode_slug(slug):
         raise Http404("No such topic.")
+    if text.fold(slug) != slug:  # one address per topic, so that its purge finds it
+        return moved(request, "api:topic", text.fold(slug))
     tag = Tag.objects.in_use().filter(slug=slug).first()
     if tag is None:
         moved_to = topics_in_use_or_none(slug)
