@@ -106,7 +106,7 @@ def decode_cursor(cursor, count):
         joined = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
     except (ValueError, UnicodeDecodeError):
         raise ValueError("cursor does not parse") from None
-    parts = joined.split("|")
+    parts = joined.rsplit("|", count - 1)  # the first part may hold "|" (a name's key)
     if len(parts) != count:
         raise ValueError("cursor does not parse")
     return parts
@@ -141,7 +141,7 @@ def list_query_key(query):
 
 
 def topic_slugs(typed):
-    """The distinct topic slugs of a `topics=` value, folded, in order."""
+    """The distinct topic slugs of a `topics=` value, folded and sorted."""
     slugs = sorted({text.fold(slug.strip()) for slug in (typed or "").split(",")} - {""})
     if len(slugs) > MAX_FILTER_TAGS:
         raise ValueError(f"topics: at most {MAX_FILTER_TAGS} at once.")
