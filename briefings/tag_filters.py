@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 from django.urls import reverse
 
-from .models import Tag, TaggedBriefing, TagPair, tag_filter_url
+from .models import FormerTagSlug, OtherName, Tag, TaggedBriefing, TagPair, tag_filter_url
 
 MAX_FILTER_TAGS = 6
 # "Narrow down" on a combination of tags ranks further tags among its newest
@@ -48,6 +48,17 @@ def newest_carrying_all(tags):
 def tags_named(slugs):
     """The tags with these slugs, in use or not."""
     return [Tag(**dict(zip(TAG_FIELDS, row, strict=True))) for row in _tags_named(slugs)]
+
+
+def topics_moved(slugs):
+    """{slug: topic in use} for those of these slugs that are a topic's former address
+    (renamed, merged) or another name's: one query for both. The topics carry their id,
+    slug and count."""
+    fields = ("slug", "tag", "tag__slug", "tag__published_count")
+    former = FormerTagSlug.objects.filter(slug__in=slugs, tag__published_count__gt=0)
+    other = OtherName.objects.filter(slug__in=slugs, tag__published_count__gt=0).order_by()
+    rows = former.values_list(*fields).union(other.values_list(*fields))  # no order in a UNION
+    return {slug: Tag(pk=pk, slug=to, published_count=count) for slug, pk, to, count in rows}
 
 
 TAG_FIELDS = ("id", "name", "slug", "sort_key", "published_count", "description_html", "kind")

@@ -24,10 +24,10 @@ from .. import search, text
 from ..caching.page_cache import depends_also_on, public_page
 from ..caching.surrogate_keys import LATEST_LIST, TAG_COUNTS, briefing_page, tag_page
 from ..feeds import dated_now
-from ..models import Briefing, FormerAddress, FormerTagSlug, OtherName, Tag
+from ..models import Briefing, Tag
 from ..pagination import id_column, listing
-from ..tag_filters import MAX_FILTER_TAGS, rarest_first, tags_named
-from ..views.lookups import public_address
+from ..tag_filters import MAX_FILTER_TAGS, rarest_first, tags_named, topics_moved
+from ..views.lookups import briefing_formerly_at, public_address
 from ..views.search import SEARCHES_PER_ADDRESS
 from . import schemas
 from .items import briefing_items, topic_items
@@ -203,13 +203,9 @@ def topics_in_use(slugs):
     found = [tag for tag in tags_named(slugs) if tag.published_count]
     missing = set(slugs) - {tag.slug for tag in found}
     if missing:
-        fields = ("slug", "tag", "tag__slug", "tag__published_count")
-        former = FormerTagSlug.objects.filter(slug__in=missing).values_list(*fields)
-        other = OtherName.objects.filter(slug__in=missing).order_by().values_list(*fields)
-        for slug, pk, tag_slug, count in former.union(other):
-            if count:
-                missing.discard(slug)
-                found.append(Tag(pk=pk, slug=tag_slug, published_count=count))
+        moved = topics_moved(missing)
+        found += moved.values()
+        missing -= set(moved)
     if missing:
         raise ApiError(400, f"topics: no topic in use has the address {sorted(missing)[0]!r}.")
     return list({tag.pk: tag for tag in found}.values())
@@ -304,14 +300,12 @@ def get_briefing(request, slug: str):
     items = briefing_items(Briefing.objects.published().filter(slug=slug))
     if items:
         return next(iter(items.values()))
-    former = FormerAddress.objects.select_related("briefing").filter(slug=slug).first()
-    if former is None or (former.briefing and not former.briefing.is_published_now):
-        raise Http404("No such briefing.")
-    if former.briefing is None:
+    briefing = briefing_formerly_at(slug)
+    if briefing is None:
         gone = HttpResponseGone(b'{"error": "This briefing was deleted."}',
                                 content_type="application/json")  # fmt: skip
         return readable_anywhere(gone)
-    return moved(request, "api:briefing", former.briefing.slug)
+    return moved(request, "api:briefing", briefing.slug)
 
 
 def moved(request, view_name, slug):
@@ -377,17 +371,9 @@ def get_topic(request, slug: str):
         return moved(request, "api:topic", text.fold(slug))
     tag = Tag.objects.in_use().filter(slug=slug).first()
     if tag is None:
-        moved_to = topics_in_use_or_none(slug)
+        moved_to = topics_moved([slug]).get(slug)
         if moved_to is None:
             raise Http404("No such topic.")
         return moved(request, "api:topic", moved_to.slug)
     (item,) = topic_items([tag])
     return item | {"description_html": tag.description_html, "same_as": tag.same_as}
-
-
-def topics_in_use_or_none(slug):
-    try:
-        (tag,) = topics_in_use([slug])
-    except ApiError:
-        return None
-    return tag

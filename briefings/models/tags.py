@@ -187,8 +187,7 @@ class Tag(TagBase):
         super().save(*args, **kwargs)
 
     def slugify(self, tag, i=None):
-        slug = text.unicode_slug(tag)[:TAG_SLUG_BASE_LENGTH] or "tag"
-        return slug if i is None else f"{slug}_{i}"
+        return slug_for(tag, i)
 
 
 @functools.lru_cache(maxsize=20_000)
@@ -367,15 +366,21 @@ def holder_of_slug(slug, excluding=None):
     return holders.exclude(pk=getattr(excluding, "pk", None)).first()
 
 
+def slug_for(name, number=None):
+    """A topic's slug made from its name: "sco", or "sco_2" where that is taken."""
+    slug = text.unicode_slug(name)[:TAG_SLUG_BASE_LENGTH] or "tag"
+    return slug if number is None else f"{slug}_{number}"
+
+
 def free_slug(name):
-    """A slug for a new topic named so, held by no topic: "sco", else "sco_2", …"""
-    base = text.unicode_slug(name)[:TAG_SLUG_BASE_LENGTH] or "tag"
+    """A slug for a new topic named so, held by no topic nor another name."""
+    base = slug_for(name)
     taken = set(Tag.objects.filter(slug__startswith=base).values_list("slug", flat=True))
     taken |= set(OtherName.objects.filter(slug__startswith=base).values_list("slug", flat=True))
     slug, number = base, 1
     while slug in taken:
         number += 1
-        slug = f"{base}_{number}"
+        slug = slug_for(name, number)
     return slug
 
 

@@ -31,7 +31,7 @@ def tag_saving(tag):
         )
     tag._stored_name_and_slug = stored[:2] if stored else None
     tag._stored_initial = stored[2] if stored else None
-    tag._stored_kind = stored[3:] if stored else None
+    tag._stored_kind_and_reference = stored[3:] if stored else None
 
 
 @transaction.atomic
@@ -54,7 +54,7 @@ def tag_saved(tag, created):
     _follow_initial(tag)
     if stored != (tag.name, tag.slug):
         after_commit({keys.SITE}, carriers_of(tag.pk))
-    elif getattr(tag, "_stored_kind", None) != (tag.kind, tag.same_as):
+    elif getattr(tag, "_stored_kind_and_reference", None) != (tag.kind, tag.same_as):
         # Rare, like a rename: every page that may show the topic, whatever its key.
         keys.purge_after_commit({keys.SITE})
     else:

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from .. import text
 from ..caching.surrogate_keys import tag_page
-from ..models import Briefing, FormerAddress, FormerTagSlug, OtherName, TaggedBriefing
+from ..models import Briefing, FormerAddress, TaggedBriefing
 from ..tag_filters import (
     MAX_FILTER_TAGS,
     briefings_with_all,
@@ -22,6 +22,7 @@ from ..tag_filters import (
     newest_carrying_all,
     rarest_first,
     tags_named,
+    topics_moved,
 )
 
 
@@ -64,12 +65,19 @@ def numbered_page(request, items, per_page):
 
 def former_address(request, slug):
     """Where a public briefing's old address leads: a 301 to it, or 410 if it was deleted."""
+    briefing = briefing_formerly_at(slug)
+    if briefing is None:
+        return render(request, "410.html", status=410)
+    return redirect(briefing, permanent=True)
+
+
+def briefing_formerly_at(slug):
+    """The public briefing this old address leads to; None if it was deleted. Raises
+    Http404 if it leads nowhere a reader may go."""
     former = FormerAddress.objects.select_related("briefing").filter(slug=slug).first()
     if former is None or (former.briefing and not former.briefing.is_published_now):
         raise Http404("No such briefing.")
-    if former.briefing is None:
-        return render(request, "410.html", status=410)
-    return redirect(former.briefing, permanent=True)
+    return former.briefing
 
 
 def with_byline(briefings, fields=()):
@@ -119,12 +127,7 @@ def tags_moved(request, wanted, found):
     """A 301 to the topics that former slugs (renamed, merged) or other names' slugs
     lead to; else the tags are unknown (404). One query for both."""
     missing = set(wanted) - {tag.slug for tag in found}
-    former = FormerTagSlug.objects.filter(slug__in=missing, tag__published_count__gt=0)
-    other_names = OtherName.objects.filter(slug__in=missing, tag__published_count__gt=0)
-    other_names = other_names.order_by()  # a UNION's parts take no order
-    moved = dict(
-        former.values_list("slug", "tag__slug").union(other_names.values_list("slug", "tag__slug"))
-    )
+    moved = {slug: tag.slug for slug, tag in topics_moved(missing).items()}
     if set(moved) != missing:
         raise Http404("No such tag.")
     return same_page_for(request, sorted({moved.get(slug, slug) for slug in wanted}))
