@@ -19,6 +19,7 @@ from .models import (
     Briefing,
     FormerAddress,
     Tag,
+    hold_names,
     holder_of_name,
     holder_of_slug,
 )
@@ -404,6 +405,13 @@ class TagAdminForm(forms.ModelForm):
         model = Tag
         fields = ["name", "slug", "kind", "same_as", "description"]
         field_classes = {"same_as": functools.partial(forms.URLField, assume_scheme="https")}
+
+    def full_clean(self):
+        """Checked and saved (with its other names, the admin's inline) under
+        hold_names: the admin validates and saves in one transaction."""
+        if self.is_bound:
+            hold_names()
+        super().full_clean()
 
     def clean(self):
         cleaned = super().clean()

@@ -13,11 +13,12 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, connections, transaction
 from django.test import Client
+from django.urls import reverse
 
 from briefings import derived, upkeep
 from briefings.forms import version_of
-from briefings.models import Briefing, PendingUpkeep, SearchEntry, Status, Tag
-from tests.helpers import edit_data
+from briefings.models import Briefing, OtherName, PendingUpkeep, SearchEntry, Status, Tag
+from tests.helpers import edit_data, topic_form
 from tests.newsroom_load import manage, newsroom_site, run_newsroom
 
 pytestmark = pytest.mark.slow
@@ -172,3 +173,96 @@ def test_a_merge_racing_an_unpublish_leaves_the_counts_right(public_briefing):
         assert derived.SCOPES[name].differing() == [], name
     assert not PendingUpkeep.objects.exists()
     call_command("rebuild_derived", "--check")
+
+
+def slowed(model, thread_name):
+    """model.save, made to wait half a second after writing when the thread named
+    thread_name calls it: a second editor's request arrives before the first commits."""
+    original_save = model.save
+
+    def slow_save(self, *args, **kwargs):
+        original_save(self, *args, **kwargs)
+        if threading.current_thread().name == thread_name:
+            time.sleep(0.5)
+
+    return original_save, slow_save
+
+
+def post_as(user, url, data, answers, name):
+    def run():
+        client = Client()
+        client.force_login(user)
+        answers[name] = client.post(url, data)
+
+    return run
+
+
+def first_then_second(first, second):
+    """Run `first`, and `second` while the first is still saving; neither may raise."""
+    threads = [in_thread(first, "first")]
+    time.sleep(0.2)
+    threads.append(in_thread(second, "second"))
+    for thread, raised in threads:
+        thread.join(timeout=60)
+        assert raised == []
+
+
+@postgres_only
+@pytest.mark.parametrize("second_gives", ["another name", "a new topic's name"])
+def test_of_two_editors_giving_one_name_at_once_the_second_is_told_who_has_it(
+    public_briefing, admin_user, second_gives
+):
+    sco, india = Tag.objects.get(name="SCO"), Tag.objects.get(name="India")
+    answers = {}
+    first = post_as(
+        admin_user, reverse("admin:briefings_tag_change", args=[sco.pk]),
+        topic_form({"name": "SCO", "slug": "sco"}, [("ШОС", "ru")]), answers, "first",
+    )  # fmt: skip
+    if second_gives == "another name":
+        url = reverse("admin:briefings_tag_change", args=[india.pk])
+        form = topic_form({"name": "India", "slug": "india"}, [("шос", "ru")])
+    else:
+        url = reverse("admin:briefings_tag_add")
+        form = topic_form({"name": "ШОС", "slug": "shos"})
+    second = post_as(admin_user, url, form, answers, "second")
+    original_save, slow_save = slowed(OtherName, "first")
+    OtherName.save = slow_save
+    try:
+        first_then_second(first, second)
+    finally:
+        OtherName.save = original_save
+    assert answers["first"].status_code == 302
+    assert answers["second"].status_code == 200, "the name was given twice"
+    assert "The topic “SCO” already has this name" in answers["second"].text
+    assert [tag.name for tag in Tag.objects.filter(other_names__name_key="шос")] == ["SCO"]
+    assert not Tag.objects.filter(name_key="шос").exists()
+
+
+@postgres_only
+def test_a_briefing_typing_a_name_that_another_editor_is_giving_carries_that_topic(
+    public_briefing, admin_user
+):
+    india = Tag.objects.get(name="India")
+    other = Briefing.objects.create(
+        title="Other", slug="other", standfirst="S.", body="B.", status=Status.PUBLISHED
+    )
+    other.tags.set(["China"])  # not India, whose row the first editor's save locks
+    answers = {}
+    first = post_as(
+        admin_user, reverse("admin:briefings_tag_change", args=[india.pk]),
+        topic_form({"name": "India", "slug": "india"}, [("भारत", "hi")]), answers, "first",
+    )  # fmt: skip
+    second = post_as(
+        admin_user, f"/admin/briefings/briefing/{other.pk}/change/",
+        edit_data(other, tags="China, भारत"), answers, "second",
+    )  # fmt: skip
+    original_save, slow_save = slowed(OtherName, "first")
+    OtherName.save = slow_save
+    try:
+        first_then_second(first, second)
+    finally:
+        OtherName.save = original_save
+    assert answers["first"].status_code == 302
+    assert answers["second"].status_code == 302
+    assert not Tag.objects.filter(name_key="भारत").exists(), "a second topic took the name"
+    assert sorted(Briefing.objects.get(pk=other.pk).tags.names()) == ["China", "India"]

@@ -26,6 +26,7 @@ from .tags import (
     TagPair,
     TopicRow,
     free_slug,
+    hold_names,
     holder_of_name,
     holder_of_slug,
     tag_filter_url,
@@ -39,7 +40,7 @@ __all__ = [
     "IndexSection", "Kind", "OtherName",
     "LibraryImage",
     "PendingPurge", "PendingUpkeep", "SearchEntry", "Status", "Tag", "TagPair", "TaggedBriefing",
-    "TopicRow", "free_slug", "holder_of_name", "holder_of_slug",
+    "TopicRow", "free_slug", "hold_names", "holder_of_name", "holder_of_slug",
     "briefing_url", "delete_image_files_if_unused", "published_condition",
     "revisions_refer_to", "stamp_publication_time", "tag_filter_url", "validate_tag_slug",
 ]  # fmt: skip

@@ -9,7 +9,7 @@ import re
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from taggit.managers import _TaggableManager
@@ -21,6 +21,7 @@ TAG_SLUG_BASE_LENGTH = 90  # leaves room for taggit's "_2" suffix in a 100-chara
 OTHER_INITIAL = "#"  # tags index section for names not starting with a Latin letter
 # The most topics one briefing may carry: every path that tags a briefing holds it.
 MAX_TAGS_PER_BRIEFING = 30
+NAMES_LOCK = 0x6E616D6573  # PostgreSQL's advisory lock for hold_names ("names")
 
 
 def validate_tag_slug(value):
@@ -207,6 +208,9 @@ class CasefoldTagManager(_TaggableManager):
     def _to_tag_model_instances(self, tags, tag_kwargs):
         names = [tag for tag in tags if isinstance(tag, str)]
         existing = Tag.objects.named(names)
+        if {text.name_key(name) for name in names} - set(existing):
+            hold_names()  # a new topic: its name must still be free when it is made
+            existing = Tag.objects.named(names)
         resolved = []
         for tag in tags:
             if isinstance(tag, str):
@@ -341,12 +345,27 @@ class OtherName(models.Model):
             raise ValidationError({"name": "The topic has this name already."})
         holder = holder_of_name(self.name, excluding=tag)
         if holder:
-            raise ValidationError({"name": f"The topic “{holder.name}” has this name already: "
+            raise ValidationError({"name": f"The topic “{holder.name}” already has this name: "
                                            "merge the two instead."})  # fmt: skip
         holder = holder_of_slug(slug, excluding=tag) if slug else None
         if holder:
             raise ValidationError({"name": f"Its address, {tag_filter_url((slug,))}, is the "
                                            f"topic “{holder.name}”'s already."})  # fmt: skip
+
+
+def hold_names():
+    """Until the transaction ends, no other editor gives a topic a name or an address,
+    so that the checks that one is free (holder_of_name, holder_of_slug) and the save
+    that takes it see the same names: without it, two editors giving one name to two
+    topics at once would both pass the checks, and the second save would fail.
+
+    PostgreSQL takes a transaction-level advisory lock; SQLite needs none, as each
+    transaction holds the database's write lock from its BEGIN (transaction_mode
+    IMMEDIATE in settings).
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [NAMES_LOCK])
 
 
 def holder_of_name(name, excluding=None):
