@@ -30,6 +30,18 @@ def nodes_vcl(node_addresses, purge_token):
     )
 
 
+ACCESS_LOG_FORMAT = Path(__file__).with_name("access-log.format")
+
+
+def access_log_command(folder):
+    """varnishncsa writing a JSON line for each request the Varnish in `folder` (as
+    varnish_command was given it) answers, cached or not, to standard output."""
+    return [
+        "varnishncsa", "-n", str(Path(folder) / "work"), "-t", "off", "-j",
+        "-f", str(ACCESS_LOG_FORMAT),
+    ]  # fmt: skip
+
+
 def varnish_command(folder, listen, admin, node_addresses, purge_token, memory="64m",
                     listen_after_tls=None):  # fmt: skip
     """The varnishd command serving `listen` ("127.0.0.1:6081"), its files in `folder`.

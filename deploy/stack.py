@@ -30,7 +30,7 @@ import boto3
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
-from deploy.nodes import varnish_command  # noqa: E402 (after the project is on the path)
+from deploy.nodes import access_log_command, varnish_command  # noqa: E402 (after the project is on the path)
 
 # Another folder and ports let a second stack run beside this one (the tests do).
 STACK = Path(os.environ.get("BRIEFINGS_STACK_DIR", PROJECT / ".stack")).resolve()
@@ -43,7 +43,7 @@ PORTS = {part: FIRST_PORT + number for number, part in enumerate(PARTS_WITH_PORT
 BUCKET = "briefings-media"
 APT_PACKAGES = {"varnishd": ["varnish", "varnish-modules"], "redis-server": ["redis-server"]}
 # Parts started once the services are ready and the database is migrated.
-APP_PARTS = ["node1", "node2", "runner", "proxy"]
+APP_PARTS = ["node1", "node2", "runner", "proxy", "access"]
 
 
 def say(message):
@@ -131,6 +131,9 @@ def environment():
         "DJANGO_PROXY_PURGE_URLS": proxy + "/",
         "DJANGO_PROXY_PURGE_TOKEN": kept_secret("purge-token"),
         "DJANGO_RELEASE_DUE_IN_REQUESTS": "0",
+        # The proxy's access log has a line for every request, the ones it answers
+        # itself included; a node's own log keeps the slow and failed ones.
+        "DJANGO_REQUEST_LOG_LEVEL": "WARNING",
     }
 
 
@@ -162,6 +165,8 @@ def supervisor_config(env, env_file, data):
             STACK / "varnish", f"127.0.0.1:{PORTS['proxy']}", f"127.0.0.1:{PORTS['proxy_admin']}",
             [f"127.0.0.1:{PORTS['node1']}", f"127.0.0.1:{PORTS['node2']}"],
             env["DJANGO_PROXY_PURGE_TOKEN"]), False, None),
+        # Every request the public address answers, a JSON line each, in logs/access.log.
+        "access": (access_log_command(STACK / "varnish"), False, None),
     }  # fmt: skip
     for node in ("node1", "node2"):
         folder = STACK / node

@@ -27,6 +27,12 @@ include "nodes.vcl";
 
 sub vcl_recv {
     set req.backend_hint = nodes.backend();
+    # One request id from the access log (varnishncsa, deploy/access-log.format) to the
+    # node's log lines: the one a load balancer in front gave, if it is a plain token,
+    # or Varnish's own transaction id.
+    if (req.http.X-Request-ID !~ "^[A-Za-z0-9._-]{1,64}$") {
+        set req.http.X-Request-ID = server.identity + "-" + req.xid;
+    }
     if (req.method == "PURGE") {
         # Everyone is on loopback on one machine: a token, not an address, says who
         # may purge.
@@ -106,6 +112,8 @@ sub vcl_backend_error {
 
 sub vcl_deliver {
     unset resp.http.xkey;
+    # A stored copy holds the id of the request that fetched it: say this one's.
+    set resp.http.X-Request-ID = req.http.X-Request-ID;
     if (obj.hits > 0) {
         set resp.http.X-Cache = "hit";
     } else {

@@ -108,6 +108,7 @@ def test_the_stack_comes_up_restarts_a_crashed_part_and_keeps_its_data(stack_fol
             assert json.loads(read(node["url"] + "readyz")[2])["ready"] is True
             assert "django_http_requests_total_by_method_total" in read(node["url"] + "metrics")[2]
         an_upload_on_one_node_is_served_to_readers_by_the_other(running, described)
+        the_proxy_logs_every_request_and_the_nodes_the_slow_and_failed(running, described)
         crashed = described["nodes"][0]["pid"]
         os.kill(crashed, signal.SIGKILL)
         deadline = time.monotonic() + 30
@@ -130,6 +131,29 @@ def test_the_stack_comes_up_restarts_a_crashed_part_and_keeps_its_data(stack_fol
         assert read(again["storage"]["endpoint"] + image)[0] == 200
     finally:
         running.stop()
+
+
+def the_proxy_logs_every_request_and_the_nodes_the_slow_and_failed(running, described):
+    logs = running.folder / "logs"
+    for attempt in ("first", "second"):  # a miss, then an answer from the proxy's copy
+        asked = urllib.request.Request(
+            described["public"] + "tags/", headers={"X-Request-ID": f"stack-check-{attempt}"}
+        )
+        with urllib.request.urlopen(asked, timeout=10) as answer:
+            assert answer.headers["X-Request-ID"] == f"stack-check-{attempt}"
+    deadline = time.monotonic() + 10
+    while True:
+        lines = [json.loads(line) for line in (logs / "access.log").read_text().splitlines()
+                 if line.startswith("{")]  # fmt: skip
+        logged = {line["request_id"]: line for line in lines}
+        if "stack-check-second" in logged or time.monotonic() > deadline:
+            break
+        time.sleep(0.3)
+    assert logged["stack-check-first"]["url"] == "/tags/"
+    assert logged["stack-check-first"]["status"] == 200
+    assert logged["stack-check-second"]["cache"] == "hit"
+    node_logs = "".join((logs / f"{node}.log").read_text() for node in ("node1", "node2"))
+    assert '"message":"request"' not in node_logs, "the nodes log every request again"
 
 
 def logged_in(node, accounts_file):
