@@ -8,7 +8,9 @@ The default run generates --count briefings, then measures each public page type
 the page cache on and off beside a bare Django view on the same gunicorn (two workers),
 in rounds between two measurements of the bare view, and prints the medians of
 requests per second, p50, p99 and the share of the bare view's rate (against the mean
-of the two around it), and each page's size. --scale
+of the two around it; for cached pages also against the bare view padded to the page's
+size), and each page's size. The site runs with --request-log-level (WARNING: the
+nodes behind the proxy, which logs every request). --scale
 measures the pages with the cache off at each archive size (one connection, so p50 is
 the cost of one request) and prints p50 as a ratio to the smallest size's. Traffic
 goes to 127.0.0.1 only, for a fixed time per page.
@@ -75,13 +77,21 @@ def parse_args():
     parser.add_argument("--seconds", type=int, default=3, help="load time per measurement")
     parser.add_argument("--rounds", type=int, default=3, help="measurements of each page")
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument(
+        "--request-log-level", default="WARNING",
+        help="the site's DJANGO_REQUEST_LOG_LEVEL: WARNING (default) as the nodes behind "
+        "the proxy run, whose access log has every request (make stack); INFO writes a "
+        "line for each request on the node, as one machine without a proxy does",
+    )  # fmt: skip
     return parser.parse_args()
 
 
 def measure_throughput(options):
     """Each page beside the bare view, in alternating rounds: the machine's speed
     drifts during a run, so each page's share is the median of its rounds' shares,
-    each against the bare view measured just before and just after it."""
+    each against the bare view measured just before and just after it. A cached page
+    is also set against the bare view padded to the page's size, measured right after
+    it: what the page's bytes cost any server, apart from what the site adds."""
     with tempfile.TemporaryDirectory(prefix="briefings-bench-") as folder:
         folder = Path(folder)
         database_url = prepare_database(options, folder, options.count)
@@ -90,45 +100,67 @@ def measure_throughput(options):
         with serve("bare.wsgi", bare_env, PROJECT / "bench") as bare_port:
             for cache, seconds in (("on", "60"), ("off", "0")):
                 env = bench_env(folder, database_url, options.redis_url, seconds)
+                env["DJANGO_REQUEST_LOG_LEVEL"] = options.request_log_level
                 pages = find_pages(env)
                 with serve("site_config.wsgi", env, PROJECT) as port:
                     for name in PAGE_TYPES:
-                        bare = [measure(bare_port, "/", options)]
-                        rounds = []
-                        for _ in range(options.rounds):
-                            page = measure(port, pages[name], options)
-                            bare.append(measure(bare_port, "/", options))
-                            rounds.append((bare[-2]["rps"], page, bare[-1]["rps"]))
+                        rounds = measure_rounds(
+                            port, pages[name], bare_port, options, same_size=cache == "on"
+                        )
                         results.setdefault(name, {})[cache] = median_round(rounds)
     print(
         f"\n{options.count} briefings on {options.database}, gunicorn 2 workers, wrk "
         f"{options.connections} connections x {options.seconds} s a measurement, shared cache: "
-        f"{'Redis' if options.redis_url else 'database'}; medians of {options.rounds} "
+        f"{'Redis' if options.redis_url else 'database'}, request log at "
+        f"{options.request_log_level}; medians of {options.rounds} "
         "rounds of the page between two of the bare view"
     )
     print(
         f"{'page':<22}{'cache':>6}{'req/s':>8}{'p50 ms':>8}{'p99 ms':>8}"
-        f"{'bare req/s':>11}{'of bare':>9}{'KB':>7}"
+        f"{'bare req/s':>11}{'of bare':>9}{'same size':>11}{'KB':>7}"
     )
     for name, by_cache in results.items():
         for cache, figures in by_cache.items():
+            same_size = figures["share_of_same_size"]
             print(
                 f"{name:<22}{cache:>6}{figures['rps']:>8.0f}{figures['p50']:>8.2f}"
-                f"{figures['p99']:>8.2f}{figures['bare']:>11.0f}"
-                f"{figures['share']:>9.0%}{figures['kb']:>7.1f}"
+                f"{figures['p99']:>8.2f}{figures['bare']:>11.0f}{figures['share']:>9.0%}"
+                f"{'' if same_size is None else f'{same_size:.0%}':>11}{figures['kb']:>7.1f}"
             )
+
+
+def measure_rounds(port, path, bare_port, options, same_size):
+    """options.rounds of (bare view before, page, bare view after, bare view at the
+    page's size if same_size else None)."""
+    bare = [measure(bare_port, "/", options)]
+    rounds = []
+    for _ in range(options.rounds):
+        page = measure(port, path, options)
+        padded = f"/?bytes={round(page['kb'] * 1024)}"
+        sized = measure(bare_port, padded, options) if same_size else None
+        bare.append(measure(bare_port, "/", options))
+        rounds.append((bare[-2]["rps"], page, bare[-1]["rps"], sized))
+    return rounds
 
 
 def median_round(rounds):
     """The median of each figure over rounds of (bare view before, page, bare view
-    after); a page's share is against the mean of the bare view on either side."""
-    pages = [page for _, page, _ in rounds]
-    bares = [(before + after) / 2 for before, _, after in rounds]
+    after, bare view at the page's size or None); a page's share is against the mean
+    of the bare view on either side."""
+    pages = [page for _, page, _, _ in rounds]
+    bares = [(before + after) / 2 for before, _, after, _ in rounds]
+    same_sizes = [same_size for *_, same_size in rounds]
     return {
         **{figure: statistics.median(page[figure] for page in pages) for figure in pages[0]},
         "bare": statistics.median(bares),
         "share": statistics.median(
             page["rps"] / bare for page, bare in zip(pages, bares, strict=True)
+        ),
+        "share_of_same_size": None
+        if None in same_sizes
+        else statistics.median(
+            page["rps"] / same_size["rps"]
+            for page, same_size in zip(pages, same_sizes, strict=True)
         ),
     }
 
@@ -138,6 +170,7 @@ def measure_scale(options):
     p50s = {}
     for size, folder, database_url in archives(options, sizes):
         env = bench_env(folder, database_url, options.redis_url, "0")
+        env["DJANGO_REQUEST_LOG_LEVEL"] = options.request_log_level
         pages = find_pages(env)
         sequential = argparse.Namespace(**{**vars(options), "connections": 1})
         with serve("site_config.wsgi", env, PROJECT) as port:
