@@ -28,6 +28,7 @@ def networks(specs):
     return [ipaddress.ip_network(spec, strict=False) for spec in specs]
 
 
+@functools.lru_cache(maxsize=1024)  # a node hears from a few proxies, again and again
 def _address(text):
     try:
         return ipaddress.ip_address(text.strip())

@@ -59,6 +59,8 @@ def _log(environ, status, seconds):
         level, message = logging.WARNING, "slow request"
     else:
         level, message = logging.INFO, "request"
+    if not logger.isEnabledFor(level):
+        return  # a node behind a logging proxy keeps only the slow and failed
     logger.log(
         level,
         message,

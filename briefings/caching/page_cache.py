@@ -236,7 +236,8 @@ def cached_page(request, key):
     response = caches["pages"].get(key)
     if response is None:
         return None
-    last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
+    dated = response.get("Last-Modified")
+    last_modified = parse_http_date_safe(dated) if dated else None
     return get_conditional_response(
         request, etag=response["ETag"], last_modified=last_modified, response=response
     )
