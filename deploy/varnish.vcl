@@ -96,6 +96,13 @@ sub vcl_backend_response {
     # Kept for a day past its lifetime, for when every node is down (stale-if-error);
     # a purge still drops it at once.
     set beresp.grace = 24h;
+    # Pages, feeds and the API are stored compressed, once: readers who ask for gzip
+    # (every browser, most API clients) get it as stored, the rest unpacked. Static
+    # files come compressed from the node already (WhiteNoise).
+    if (!beresp.http.Content-Encoding
+            && beresp.http.Content-Type ~ "^(text/|application/([a-z+]*json|[a-z+]*xml))") {
+        set beresp.do_gzip = true;
+    }
     # Varnish's built-in rules follow: a response that sets a cookie, or says private
     # or no-store, is never cached.
 }

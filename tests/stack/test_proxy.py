@@ -2,6 +2,7 @@
 edit at once and leave the rest cached, cookies change nothing on public pages, the
 admin passes, a dead node is taken out, and the last good copy outlives every node."""
 
+import gzip
 import http.cookiejar
 import json
 import os
@@ -173,6 +174,19 @@ def test_the_api_keeps_its_filters_through_the_proxy_and_an_edit_purges_it(stack
     slug = first[0]["url"].rstrip("/").rsplit("/", 1)[-1]
     stack.edit(f"b = Briefing.objects.get(slug={slug!r}); b.title = 'Edited for the API'; b.save()")
     assert json.loads(stack.get(path)[2])["results"][0]["title"] == "Edited for the API"
+
+
+def test_pages_feeds_and_the_api_come_compressed_to_readers_who_ask(stack):
+    for path in ("/", "/feed/atom/", "/api/v1/briefings/"):
+        asked = urllib.request.Request(stack.proxy + path, headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(asked, timeout=10) as answer:
+            assert answer.headers["Content-Encoding"] == "gzip", path
+            packed, etag = answer.read(), answer.headers["ETag"]
+        status, headers, body = stack.get(path)
+        assert status == 200 and "Content-Encoding" not in headers, "unpacked for the rest"
+        assert gzip.decompress(packed).decode() == body
+        assert len(packed) < len(body.encode()) / 2, path
+        assert stack.get(path, **{"If-None-Match": etag})[0] == 304, "and still revalidated"
 
 
 def test_a_forged_session_gets_the_cached_copy_and_the_admin_passes(stack):
