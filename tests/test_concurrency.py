@@ -6,6 +6,7 @@ below run as threads on PostgreSQL, where rows are locked one by one; SQLite tak
 whole database's write lock when a transaction begins, so they cannot happen there.
 """
 
+import contextlib
 import threading
 import time
 
@@ -89,32 +90,15 @@ def test_of_two_saves_in_the_same_instant_the_second_is_refused(public_briefing,
     opened = version_of(public_briefing.updated_at)
     url = f"/admin/briefings/briefing/{public_briefing.pk}/change/"
     answers = {}
-    original_save = Briefing.save
-
-    def slow_save(self, *args, **kwargs):
-        original_save(self, *args, **kwargs)
-        if threading.current_thread().name == "first":
-            time.sleep(0.5)  # the second save arrives before this one commits
 
     def post(name, title):
-        def run():
-            client = Client()
-            client.force_login(admin_user)
-            data = edit_data(public_briefing, title=title, opened_version=opened)
-            answers[name] = client.post(url, data)
+        data = edit_data(public_briefing, title=title, opened_version=opened)
+        return post_as(admin_user, url, data, answers, name)
 
-        return run
-
-    Briefing.save = slow_save
-    try:
-        first = in_thread(post("first", "First editor's title"), "first")
-        time.sleep(0.2)
-        second = in_thread(post("second", "Second editor's title"), "second")
-        for thread, raised in (first, second):
-            thread.join(timeout=60)
-            assert raised == []
-    finally:
-        Briefing.save = original_save
+    first_then_second(
+        post("first", "First editor's title"), post("second", "Second editor's title"),
+        slowed=Briefing,
+    )  # fmt: skip
     assert answers["first"].status_code == 302
     assert answers["second"].status_code == 200, "the second save overwrote the first"
     assert "Someone else saved" in answers["second"].text
@@ -175,20 +159,28 @@ def test_a_merge_racing_an_unpublish_leaves_the_counts_right(public_briefing):
     call_command("rebuild_derived", "--check")
 
 
-def slowed(model, thread_name):
-    """model.save, made to wait half a second after writing when the thread named
-    thread_name calls it: a second editor's request arrives before the first commits."""
+@contextlib.contextmanager
+def saves_slowed_in_the_first(model):
+    """model.save waits half a second after writing in the thread named "first": a
+    second editor's request arrives before the first commits."""
     original_save = model.save
 
     def slow_save(self, *args, **kwargs):
         original_save(self, *args, **kwargs)
-        if threading.current_thread().name == thread_name:
+        if threading.current_thread().name == "first":
             time.sleep(0.5)
 
-    return original_save, slow_save
+    model.save = slow_save
+    try:
+        yield
+    finally:
+        model.save = original_save
 
 
 def post_as(user, url, data, answers, name):
+    """A request to run in a thread: `user` posts `data` to `url`; answers[name] is
+    the response."""
+
     def run():
         client = Client()
         client.force_login(user)
@@ -197,14 +189,16 @@ def post_as(user, url, data, answers, name):
     return run
 
 
-def first_then_second(first, second):
-    """Run `first`, and `second` while the first is still saving; neither may raise."""
-    threads = [in_thread(first, "first")]
-    time.sleep(0.2)
-    threads.append(in_thread(second, "second"))
-    for thread, raised in threads:
-        thread.join(timeout=60)
-        assert raised == []
+def first_then_second(first, second, slowed):
+    """Run `first`, and `second` while the first is still saving a `slowed` model;
+    neither may raise."""
+    with saves_slowed_in_the_first(slowed):
+        threads = [in_thread(first, "first")]
+        time.sleep(0.2)
+        threads.append(in_thread(second, "second"))
+        for thread, raised in threads:
+            thread.join(timeout=60)
+            assert raised == []
 
 
 @postgres_only
@@ -225,12 +219,7 @@ def test_of_two_editors_giving_one_name_at_once_the_second_is_told_who_has_it(
         url = reverse("admin:briefings_tag_add")
         form = topic_form({"name": "ШОС", "slug": "shos"})
     second = post_as(admin_user, url, form, answers, "second")
-    original_save, slow_save = slowed(OtherName, "first")
-    OtherName.save = slow_save
-    try:
-        first_then_second(first, second)
-    finally:
-        OtherName.save = original_save
+    first_then_second(first, second, slowed=OtherName)
     assert answers["first"].status_code == 302
     assert answers["second"].status_code == 200, "the name was given twice"
     assert "The topic “SCO” already has this name" in answers["second"].text
@@ -256,12 +245,7 @@ def test_a_briefing_typing_a_name_that_another_editor_is_giving_carries_that_top
         admin_user, f"/admin/briefings/briefing/{other.pk}/change/",
         edit_data(other, tags="China, भारत"), answers, "second",
     )  # fmt: skip
-    original_save, slow_save = slowed(OtherName, "first")
-    OtherName.save = slow_save
-    try:
-        first_then_second(first, second)
-    finally:
-        OtherName.save = original_save
+    first_then_second(first, second, slowed=OtherName)
     assert answers["first"].status_code == 302
     assert answers["second"].status_code == 302
     assert not Tag.objects.filter(name_key="भारत").exists(), "a second topic took the name"
