@@ -408,8 +408,9 @@ LOGGING = {
             "formatter": "text" if DEBUG else "json",
         }
     },
-    # A line per request costs a cached page about a third of its time: where a proxy
-    # in front logs every request, WARNING keeps the slow and failed ones only.
+    # A line per request costs a node about a tenth of the cached pages it can serve:
+    # where a proxy in front logs every request (make stack's varnishncsa), WARNING
+    # keeps the slow and failed ones only.
     "loggers": {
         "briefings.requests": {
             "level": os.environ.get("DJANGO_REQUEST_LOG_LEVEL", "WARNING" if DEBUG else "INFO")
