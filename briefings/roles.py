@@ -1,7 +1,8 @@
 """The newsroom's roles: Django groups and the permissions each holds.
 
-A data migration creates the groups and sets their permissions from ROLES; a change to
-ROLES comes with a new migration that runs create_roles again. What a role may do to a
+A data migration creates the groups and sets their permissions from ROLES; after every
+`migrate`, sync_roles sets them again (signals.keep_roles), so a change to ROLES takes
+effect with the next deployment's migrate. What a role may do to a
 particular briefing (a Writer edits only their own drafts) is checked in admin.py.
 """
 
@@ -28,6 +29,11 @@ TAG_RIGHTS = [
     "briefings.change_tag",
     "briefings.delete_tag",
     "briefings.view_tag",
+    # A topic's other names, given in its form.
+    "briefings.add_othername",
+    "briefings.change_othername",
+    "briefings.delete_othername",
+    "briefings.view_othername",
 ]
 LIBRARY_RIGHTS = [
     "briefings.add_libraryimage",

@@ -47,6 +47,16 @@ def test_other_names_are_kept_with_their_language(sco):
     assert len(kept) == 4
 
 
+def test_an_editor_gives_a_topic_other_names(client, editor, make_briefing):
+    make_briefing(title="Monsoon session", tags=["India"])
+    india = Tag.objects.get(name="India")
+    url = reverse("admin:briefings_tag_change", args=[india.pk])
+    assert 'name="other_names-0-name"' in client.get(url).text, "the form offers them"
+    form = topic_form({"name": "India", "slug": "india"}, [("भारत", "hi")])
+    assert client.post(url, form).status_code == 302
+    assert list(india.other_names.values_list("name", "lang")) == [("भारत", "hi")]
+
+
 def test_typing_another_name_saves_the_topic_and_the_form_says_so(admin_client, sco):
     response = admin_client.post(
         ADD_URL, form_data(tags="ШОС, India, शंघाई सहयोग संगठन", status=Status.PUBLISHED)

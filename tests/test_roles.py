@@ -22,6 +22,7 @@ def test_roles_are_groups_with_their_permissions(db):
         "briefings.view_libraryimage",
     }  # fmt: skip
     assert roles.PUBLISH in rights(roles.EDITOR) and "briefings.change_tag" in rights(roles.EDITOR)
+    assert "briefings.add_othername" in rights(roles.EDITOR)
     assert "auth.change_user" not in rights(roles.EDITOR)
     assert {"auth.change_user", roles.PUBLISH, "briefings.delete_tag"} <= rights(roles.ADMIN)
 
