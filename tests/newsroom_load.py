@@ -3,7 +3,9 @@
 A fresh database (a SQLite file, or a database of its own on the PostgreSQL server
 that DATABASE_URL names), a small archive, editor accounts, then gunicorn with two
 workers. Editors work through the admin as a browser would (the change form read,
-changed and posted back, the tag admin's rename and merge); readers browse. Every
+changed and posted back, the tag admin's rename with another name, and merge; two
+editors may give one name at once, and a briefing may be tagged with a name another
+editor is giving); readers browse. Every
 answer's status is counted. Runnable by hand, to see what the desk would see:
 
     .venv/bin/python -m tests.newsroom_load [--editors 5] [--rounds 8]
@@ -30,7 +32,8 @@ from bench.run import bench_env, recreate_postgres_database, serve  # noqa: E402
 
 PASSWORD = "Concurrent-editing-1"
 BRIEFINGS = 6
-TOPICS = ["India", "China", "SCO", "border talks", "trade", "visas", "Nepal", "energy"]
+TOPICS = ["India", "China", "SCO", "border talks", "trade", "visas", "Nepal", "energy", "Bharat"]
+OTHER_NAMES = ["Bharat", "ШОС", "Zhongguo"]
 SETUP = f"""
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -112,13 +115,15 @@ class Desk:
         return [int(box["value"]) for box in soup.select("input[name=_selected_action]")]
 
     def edit(self, session, path, form_id, change):
-        """Open a change form, change some fields, post it back; True if saved."""
+        """Open a change form, change some fields (a dict, or a function of the form's
+        fields giving one), post it back; True if saved."""
         url = f"{self.base}{path}"
         opened = session.get(url, timeout=30, allow_redirects=False)
         self.note(f"GET {path}", opened)
         if opened.status_code != 200:
             return False  # a topic merged or deleted meanwhile redirects to the list
-        fields = form_fields(opened.text, form_id) | change
+        fields = form_fields(opened.text, form_id)
+        fields |= change(fields) if callable(change) else change
         fields["_save"] = "Save"
         saved = session.post(url, data=fields, timeout=60, allow_redirects=False)
         self.note(f"POST {path}", saved)
@@ -166,6 +171,16 @@ def form_fields(html, form_id):
     return fields
 
 
+def renamed_with_other_name(name, other_name):
+    """A change to a topic's form: a new name, and another name in the empty row of
+    its other names (the one after those it has)."""
+
+    def change(fields):
+        return {"name": name, f"other_names-{fields['other_names-INITIAL_FORMS']}-name": other_name}
+
+    return change
+
+
 def editor_work(desk, name, rounds, seed):
     """Retitle, retag, publish and unpublish the same briefings; rename and merge topics."""
     rng = random.Random(seed)
@@ -190,7 +205,8 @@ def editor_work(desk, name, rounds, seed):
             tags = desk.tag_ids(session)
             if tags:
                 tag_path = f"/admin/briefings/tag/{rng.choice(tags)}/change/"
-                desk.edit(session, tag_path, "tag_form", {"name": f"Topic {name} {n}"})
+                change = renamed_with_other_name(f"Topic {name} {n}", rng.choice(OTHER_NAMES))
+                desk.edit(session, tag_path, "tag_form", change)
         else:
             tags = desk.tag_ids(session)
             if len(tags) > 3:

@@ -7,6 +7,7 @@ whole database's write lock when a transaction begins, so they cannot happen the
 """
 
 import contextlib
+import json
 import threading
 import time
 
@@ -32,9 +33,25 @@ def test_editors_at_once_get_no_errors_and_leave_nothing_to_repair(tmp_path):
     with newsroom_site(tmp_path, editors=5) as (env, port):
         desk = run_newsroom(port, editors=5, rounds=10)
         check = manage(env, "rebuild_derived", "--check")
+        names = manage(env, "shell", "-c", HOLDERS_OF_OTHER_NAMES)
     assert desk.failures == []
     assert desk.saves >= 10, f"too few saves went through: {desk.statuses}"
     assert check.returncode == 0, check.stdout + check.stderr
+    holders = json.loads(names.stdout.strip().splitlines()[-1])
+    assert holders, "no other name was given: the names' race went untried"
+    assert all(count == 1 for count in holders.values()), f"a name held twice: {holders}"
+
+
+# {folded name: how many topics have it, as their name or another name}
+HOLDERS_OF_OTHER_NAMES = """
+import json
+from collections import Counter
+from briefings.models import OtherName, Tag
+keys = set(OtherName.objects.values_list("name_key", flat=True))
+held = Counter(OtherName.objects.values_list("name_key", flat=True))
+held.update(Tag.objects.filter(name_key__in=keys).values_list("name_key", flat=True))
+print(json.dumps(held))
+"""
 
 
 def in_thread(target, name):
